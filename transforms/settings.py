@@ -1,0 +1,105 @@
+"""Run settings from `config/newsmon.yaml`, merged with a user file and validated on load.
+
+Errors name the file, the key and the fix in one line, because a bad config must stop a run
+before any work starts, with a message an analyst can act on.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used; the message is a one-line fix."""
+
+
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _non_empty_str(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+# key path -> (check, what a valid value looks like)
+_SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "nlp.model": (_non_empty_str, "an installed spaCy package name such as en_core_web_sm"),
+    "nlp.batch_size": (_positive_int, "a positive integer such as 32"),
+    "nlp.max_chars": (_positive_int, "a positive integer such as 100000"),
+    "limits.max_input_bytes": (_positive_int, "a positive integer number of bytes"),
+    "limits.max_items_per_input": (_positive_int, "a positive integer such as 10000"),
+    "limits.fetch_timeout_s": (_positive_int, "a positive integer number of seconds"),
+    "runner.workers": (_positive_int, "a positive integer (1 = in-process)"),
+}
+
+
+def load_yaml_mapping(path: Path | str, text: str | None = None) -> dict:
+    """Read a YAML file that must hold a mapping; ConfigError names the file otherwise."""
+    try:
+        raw = Path(path).read_text(encoding="utf-8") if text is None else text
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc.strerror}); check the path") from None
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}: invalid YAML{where}; fix the syntax") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: top level must be a mapping of keys, got {type(data).__name__}")
+    return data
+
+
+def _default_text() -> str:
+    return resources.files("newsmon.config").joinpath("newsmon.yaml").read_text(encoding="utf-8")
+
+
+def _merge(base: dict, override: dict, origin: str, prefix: str = "") -> dict:
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        dotted = f"{prefix}{key}"
+        if key not in base:
+            known = ", ".join(sorted(base)) or "none"
+            raise ConfigError(f"{origin}: unknown key '{dotted}'; known keys here: {known}")
+        if isinstance(base[key], dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{origin}: key '{dotted}' must be a mapping")
+            merged[key] = _merge(base[key], value, origin, dotted + ".")
+        else:
+            merged[key] = value
+    return merged
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated settings; `values` is the merged nested mapping."""
+
+    values: dict
+
+    def get(self, dotted: str) -> Any:
+        node: Any = self.values
+        for part in dotted.split("."):
+            node = node[part]
+        return node
+
+
+def load_settings(path: Path | str | None = None) -> Settings:
+    """Defaults from the packaged `newsmon.yaml`, overridden by `path` if given."""
+    values = load_yaml_mapping("config/newsmon.yaml", _default_text())
+    origin = "config/newsmon.yaml"
+    if path is not None:
+        origin = str(path)
+        values = _merge(values, load_yaml_mapping(path), origin)
+    settings = Settings(values)
+    for key, (check, expected) in _SCHEMA.items():
+        value = settings.get(key)
+        if not check(value):
+            raise ConfigError(f"{origin}: key '{key}' is {value!r}; set it to {expected}")
+    return settings
