@@ -138,7 +138,12 @@ class EvaluateRules(beam.DoFn):
 
     @on_timer(EXPIRE)
     def on_expire(self, key=beam.DoFn.KeyParam, fire_at=beam.DoFn.TimestampParam,
+                  buffer=beam.DoFn.StateParam(BUFFER),
                   state_cell=beam.DoFn.StateParam(STATE)) -> None:
+        # Timers of different families may fire in any order once the watermark passes both:
+        # while observations wait for their flush, the state they will be decided on stays.
+        if next(iter(buffer.read()), None) is not None:
+            return
         state = state_cell.read()
         until = self._types[key[0]].retain_until(state) if state else None
         if state is not None and until is not None and Timestamp(until) <= fire_at:

