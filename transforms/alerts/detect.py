@@ -1,8 +1,8 @@
 """Alerts in Beam: articles + events -> observations keyed by rule and key -> alert records.
 
-The decision per key runs in a stateful DoFn: observations are buffered and processed in
-event-time order when the watermark passes them (a `flush` timer), so batch runs, streaming runs
-and replays take the same decisions; an `expire` timer drops a key's state once its throttle
+The decision per key runs in a stateful DoFn: observations are buffered until the watermark
+passes their arrival (a `flush` timer), then decided in the order of their articles' publication
+times, so batch runs, streaming runs and replays take the same decisions; an `expire` timer drops a key's state once its throttle
 period and windows are over. Alert ids hash rule, key, window start and the record that opened
 the window: the same trigger always gives the same id.
 """
@@ -15,7 +15,7 @@ from apache_beam.coders import PickleCoder
 from apache_beam.transforms import window
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateSpec, TimerSpec, on_timer
-from apache_beam.utils.timestamp import MIN_TIMESTAMP, Timestamp
+from apache_beam.utils.timestamp import Timestamp
 
 from newsmon.transforms import records
 from newsmon.transforms.alerts.rules import RuleSet
@@ -78,10 +78,6 @@ def decide(kind: RuleType, state: KeyState, ordered: Iterable[Observation]) -> I
             yield alert_record(kind, obs.key, trigger)
 
 
-def _timestamp(obs: Observation) -> Timestamp:
-    return Timestamp(obs.time) if obs.time is not None else MIN_TIMESTAMP
-
-
 class EvaluateRules(beam.DoFn):
     """Keyed by (rule, key): buffers observations, decides in event-time order, throttles."""
 
@@ -104,7 +100,7 @@ class EvaluateRules(beam.DoFn):
                 flush_at=beam.DoFn.StateParam(FLUSH_AT),
                 flush=beam.DoFn.TimerParam(FLUSH)) -> None:
         _, obs = element
-        buffer.add(obs)
+        buffer.add((timestamp, obs))
         pending = flush_at.read()
         if pending is None or timestamp < pending:
             flush_at.write(timestamp)
@@ -118,14 +114,14 @@ class EvaluateRules(beam.DoFn):
                  flush=beam.DoFn.TimerParam(FLUSH),
                  expire=beam.DoFn.TimerParam(EXPIRE)) -> Iterator[dict]:
         buffered = list(buffer.read())
-        ready = sorted((obs for obs in buffered if _timestamp(obs) <= fire_at), key=Observation.order)
-        later = [obs for obs in buffered if _timestamp(obs) > fire_at]
+        ready = sorted((obs for arrived, obs in buffered if arrived <= fire_at), key=Observation.order)
+        later = [(arrived, obs) for arrived, obs in buffered if arrived > fire_at]
         buffer.clear()
         flush_at.clear()
-        for obs in later:
-            buffer.add(obs)
+        for pending in later:
+            buffer.add(pending)
         if later:
-            next_at = min(_timestamp(obs) for obs in later)
+            next_at = min(arrived for arrived, _ in later)
             flush_at.write(next_at)
             flush.set(next_at)
         kind = self._types[key[0]]
@@ -151,7 +147,7 @@ class EvaluateRules(beam.DoFn):
 
 
 class ObserveArticles(beam.DoFn):
-    """(article id, {articles, events}) -> ((rule, key), observation), stamped with event time."""
+    """(article id, {articles, events}) -> ((rule, key), observation)."""
 
     def __init__(self, ruleset: RuleSet):
         self._ruleset = ruleset
@@ -164,10 +160,7 @@ class ObserveArticles(beam.DoFn):
         _, grouped = joined
         for article in grouped["articles"]:
             for obs in observations(self._types, article, list(grouped["events"])):
-                if obs.time is None:
-                    yield (obs.rule, obs.key), obs
-                else:
-                    yield window.TimestampedValue(((obs.rule, obs.key), obs), Timestamp(obs.time))
+                yield (obs.rule, obs.key), obs
 
 
 class DetectAlerts(beam.PTransform):
