@@ -6,7 +6,7 @@ import apache_beam as beam
 import yaml
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 from apache_beam.testing.test_pipeline import TestPipeline
-from apache_beam.testing.test_stream import TestStream
+from apache_beam.testing import test_stream
 from apache_beam.testing.util import assert_that, equal_to
 from apache_beam.transforms.window import TimestampedValue
 
@@ -26,7 +26,7 @@ RULES = [
 
 def streamed(articles: list[dict], order: list[int]):
     """TestStream delivering the articles in `order`, the watermark following each arrival."""
-    stream = TestStream()
+    stream = test_stream.TestStream()
     for index in order:
         article = articles[index]
         stream = stream.add_elements([TimestampedValue(article, event_time(article["published_at"]))])
@@ -58,7 +58,7 @@ def test_late_arrival_within_the_watermark_is_ordered(seed_run):
     """004 (2 Oct) is read before 001 (1 Oct) while the watermark still holds: 001 opens the throttle."""
     articles = joint_statement_coverage(seed_run)
     ruleset = parse_rules("streaming-rules.yaml", yaml.safe_load(yaml.safe_dump({"rules": RULES[1:]})))
-    stream = (TestStream()
+    stream = (test_stream.TestStream()
               .add_elements([TimestampedValue(articles[2], event_time(articles[2]["published_at"]))])
               .add_elements([TimestampedValue(articles[1], event_time(articles[1]["published_at"]))])
               .advance_watermark_to(event_time(articles[2]["published_at"]) + 2 * JOIN_WINDOW_S)
