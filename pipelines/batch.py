@@ -7,6 +7,8 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from newsmon.transforms import records
+from newsmon.transforms.alerts import DetectAlerts, RuleSet
+from newsmon.transforms.alerts.deliver import DeliverAlerts
 from newsmon.transforms.dedup import MarkExactDuplicates
 from newsmon.transforms.nlp import ExtractEntities
 from newsmon.transforms.normalise import normalise_item
@@ -23,6 +25,8 @@ class RunOptions:
     output_dir: str
     settings: Settings
     watch: list[str] = field(default_factory=list)
+    alert_rules: RuleSet = field(default_factory=lambda: RuleSet(()))
+    deliver_alerts: bool = True
     beam_args: list[str] = field(default_factory=list)
 
 
@@ -54,17 +58,24 @@ def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
         | "Entities" >> ExtractEntities(settings)
     )
     deadletter = parsed[records.DEADLETTER]
+    events = pipeline | "NoEvents" >> beam.Create([])
+    alerts = (articles, events) | "Alerts" >> DetectAlerts(run.alert_rules)
+    undelivered = (alerts | "DeliverAlerts" >> DeliverAlerts(run.alert_rules) if run.deliver_alerts
+                   else pipeline | "NoDelivery" >> beam.Create([]))
 
     out = run.output_dir
     articles | "WriteArticles" >> WriteJsonl(out, records.ARTICLES)
-    deadletter | "WriteDeadletter" >> WriteJsonl(out, records.DEADLETTER)
-    for name in (records.EVENTS, records.STORIES, records.ALERTS):
-        (pipeline | f"No{name.title()}" >> beam.Create([])) | f"Write{name.title()}" >> WriteJsonl(out, name)
+    (deadletter, undelivered) | "AllDeadletter" >> beam.Flatten() | "WriteDeadletter" >> WriteJsonl(out, records.DEADLETTER)
+    events | "WriteEvents" >> WriteJsonl(out, records.EVENTS)
+    alerts | "WriteAlerts" >> WriteJsonl(out, records.ALERTS)
+    (pipeline | "NoStories" >> beam.Create([])) | "WriteStories" >> WriteJsonl(out, records.STORIES)
 
     counts = [
         items | "CountInputs" >> CountAs("inputs"),
         articles | "CountArticles" >> CountAs(records.ARTICLES),
         deadletter | "CountDeadletter" >> CountAs(records.DEADLETTER),
+        alerts | "CountAlerts" >> CountAs(records.ALERTS),
+        undelivered | "CountUndelivered" >> CountAs("undelivered_alerts"),
         articles
         | "ExactCopies" >> beam.Filter(lambda a: a.get("duplicate_kind") == "exact")
         | "CountExact" >> CountAs("exact_duplicates"),
