@@ -115,7 +115,7 @@ def parse_bytes(data: bytes, base: dict, name: str, settings: Settings,
     if kind == "json" and PurePosixPath(name.lower()).suffix not in JSON_SUFFIXES and not _is_json(text):
         kind = "text"
     if kind == "feed":
-        yield from parse_feed(data, base, limit, content_type)
+        yield from parse_feed(text, base, limit)
     elif kind == "html" and _expects_feed(name, content_type):
         yield _html_instead_of_feed(ref, text)
     elif kind == "html":

@@ -6,6 +6,7 @@ Entry content is HTML and becomes plain text; the feed's title is the entries' s
 """
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime, timezone
 from typing import Iterator
@@ -15,6 +16,9 @@ import feedparser
 from newsmon.transforms import records
 from newsmon.transforms.readers.items import deadletter_item, numbered, over_limit
 from newsmon.transforms.readers.markup import html_to_text
+
+
+_XML_ENCODING = re.compile(r"""(<\?xml[^>]*?encoding\s*=\s*["'])[^"']*(["'])""")
 
 
 def _iso_utc(parsed: time.struct_time | None) -> str | None:
@@ -50,10 +54,21 @@ def _entry_item(entry, fields: dict, source: str | None) -> dict:
     }
 
 
-def parse_feed(data: bytes, base: dict, limit: int, content_type: str | None = None) -> Iterator[dict]:
-    """Raw items and dead-letters for the bytes of an RSS/Atom document."""
-    headers = {"content-type": content_type} if content_type else None
-    parsed = feedparser.parse(data, response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
+def _as_utf8(text: str) -> bytes:
+    """The decoded feed as UTF-8 bytes that say so, whatever the original declaration claimed."""
+    head, rest = text[:500], text[500:]
+    head = _XML_ENCODING.sub(r"\g<1>utf-8\g<2>", head, count=1)
+    return (head + rest).encode("utf-8")
+
+
+def parse_feed(text: str, base: dict, limit: int) -> Iterator[dict]:
+    """Raw items and dead-letters for a decoded RSS/Atom document.
+
+    Decoding is done once for every format (`readers.decode`), which also guesses the charset
+    of feeds that declare none (windows-1252, EUC-KR ...) where feedparser would fall back to
+    Latin-1 and produce mojibake.
+    """
+    parsed = feedparser.parse(_as_utf8(text), sanitize_html=True, resolve_relative_uris=True)
     entries = parsed.get("entries") or []
     if not entries:
         if parsed.get("bozo"):

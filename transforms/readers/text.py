@@ -37,7 +37,7 @@ def _header_date(text: str) -> tuple[str | None, str]:
 
 
 def _is_wrapped(lines: list[str]) -> bool:
-    if len(lines) < 2:
+    if len(lines) < 3:
         return False
     lengths = sorted(len(line) for line in lines[:-1])
     return _WRAP_MIN <= lengths[len(lengths) // 2] and lengths[-1] <= _WRAP_MAX

@@ -15,6 +15,8 @@ from newsmon.transforms.readers.text import paragraphs_of
 
 # trafilatura reports pages it cannot use at WARNING level; the dead-letter already says so.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
+# Fewer words than this is a menu or a cookie banner, not an article.
+MIN_WORDS = 15
 
 
 def parse_html(html: str, base: dict) -> Iterator[dict]:
@@ -24,7 +26,7 @@ def parse_html(html: str, base: dict) -> Iterator[dict]:
         include_tables=False, include_images=False,
     )
     text = (document.text or "").strip() if document else ""
-    if not text:
+    if len(text.split()) < MIN_WORDS:
         yield records.deadletter(base["input"], "parse", "no_main_text",
                                  "the HTML page has no article text (navigation or scripts only)")
         return
