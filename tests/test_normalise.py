@@ -151,6 +151,7 @@ def test_repair_text_and_language():
     assert detect_language("Die Regierung hat am Montag neue Maßnahmen gegen die Inflation beschlossen.") == "de"
     assert detect_language("El gobierno anunció nuevas medidas contra la inflación el lunes.") == "es"
     assert detect_language("ok") is None
+    assert detect_language("ok", "pt-PT") == "pt"
 
 
 def test_ids_are_stable_and_depend_on_origin():

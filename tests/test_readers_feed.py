@@ -28,8 +28,8 @@ FEEDPARSER = SHARED / "eval" / "feeds" / "feedparser" / "files"
     ("uolNoticias.rss", 15, "Ibope: Bolsonaro perde de Haddad, Ciro e Alckmin em simulações de 2º turno",
      "2018-09-24T19:42:40-03:00", "UOL Noticias", "pt"),
     ("heise.atom", 15, "Java-Anwendungsserver: Red Hat gibt WildFly 10 frei",
-     "2016-02-01T16:22:00+00:00", "heise developer neueste Meldungen", "de"),
-    ("rss-1.rss", 69, "Food for fungi", "2017-06-15T17:29:47+00:00", "Science twis", None),
+     "2016-02-01T17:22:00+01:00", "heise developer neueste Meldungen", "de"),
+    ("rss-1.rss", 69, "Food for fungi", "2017-06-15T10:29:47-07:00", "Science twis", None),
 ])
 def test_real_feeds(name, count, title, published, source, language):
     articles, dead = read_all(REALWORLD / name)
@@ -185,3 +185,13 @@ def test_size_cap_applies_to_urls(feed_server, tmp_path):
 def test_unreachable_url_is_a_dead_letter():
     (record,) = list(read_input("http://127.0.0.1:9/feed.rss", load_settings()))
     assert record["stage"] == "fetch" and "cannot reach" in record["reason"]
+
+
+def test_headline_only_entries_take_the_feed_language(tmp_path):
+    path = tmp_path / "headlines.rss"
+    path.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Le Fil</title><language>fr-FR</language>'
+        "<item><title>Grève</title><link>https://fil.example.fr/1</link></item></channel></rss>",
+        encoding="utf-8")
+    (article,), _ = read_all(path)
+    assert (article["title"], article["text"], article["language"], article["source"]) == ("Grève", "", "fr", "Le Fil")

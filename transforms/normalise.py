@@ -37,6 +37,7 @@ _CLAUSE_BREAK = re.compile(r"(?:,|;|\s[-–—])\s+(?=(\S))")
 _INTRO_PHRASE = re.compile(
     r"^(?:In|On|At|After|During|Following|Amid|Despite|Earlier|Later|Meanwhile|According to)\b[^,]{0,60},\s+(?=\S)")
 _LANGUAGE_MIN_LETTERS = 20
+_ISO_639_1 = re.compile(r"[a-z]{2}")
 
 
 def repair_text(text: str) -> str:
@@ -76,10 +77,12 @@ def derive_title(paragraphs: list[str]) -> str:
     return sentence[:_TITLE_MAX_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the text, or None when it is too short to tell."""
+def detect_language(text: str, declared: str | None = None) -> str | None:
+    """ISO 639-1 code of the text; for text too short to tell, the language the input declared
+    (a feed's `<language>pt-pt</language>` -> "pt"), else None."""
     if sum(ch.isalpha() for ch in text[:2000]) < _LANGUAGE_MIN_LETTERS:
-        return None
+        code = (declared or "").strip().lower().replace("_", "-").split("-")[0]
+        return code if _ISO_639_1.fullmatch(code) else None
     language, _score = py3langid.classify(text[:10000])
     return language
 
@@ -115,7 +118,7 @@ def normalise_item(item: dict) -> dict:
         url=item.get("url"),
         source=item.get("source") or dateline.get("agency") or cleaned.evidence.get("source"),
         published_at=published_at(item, text),
-        language=detect_language(f"{title}\n{text}"),
+        language=detect_language(f"{title}\n{text}", item.get("language")),
         author=item.get("author") or cleaned.evidence.get("author"),
         dateline=dateline.get("text"),
         place=dateline.get("place"),

@@ -8,7 +8,8 @@ A raw item is a dict with: `input` (the reference, plus `#N` for the Nth item, f
 feed or archive), `origin` (what identifies it across runs), `order_key` (input order, for
 ties), `format` (text, json, html, feed), `title` (None when the input has no headline),
 `text` (paragraphs separated by one blank line, boilerplate still in), and where known `path`,
-`url`, `source`, `author`, `published` (a date string as the input gave it) and `dateline`
+`url`, `source`, `author`, `language` (as the input declares it), `published` (a date
+string as the input gave it) and `dateline`
 (`{text, place, region, date, agency}` from an agency dateline). `transforms.normalise` turns
 raw items into article records.
 """

@@ -14,6 +14,7 @@ from typing import Iterator
 import feedparser
 
 from newsmon.transforms import records
+from newsmon.transforms.dates import parse_date
 from newsmon.transforms.readers.items import deadletter_item, numbered, over_limit
 from newsmon.transforms.readers.markup import html_to_text
 
@@ -37,19 +38,29 @@ def _entry_text(entry) -> str:
     return html_to_text(max(bodies, key=len))
 
 
-def _entry_item(entry, fields: dict, source: str | None) -> dict:
-    published = (_iso_utc(entry.get("published_parsed")) or entry.get("published")
-                 or _iso_utc(entry.get("updated_parsed")) or entry.get("updated"))
+def _published(entry) -> str | None:
+    """The entry's date with the publisher's own UTC offset where it parses, else feedparser's
+    UTC reading of it, else the raw string (Portuguese "Seg, 24 Set 2018" and the like)."""
+    for raw, parsed in (("published", "published_parsed"), ("updated", "updated_parsed")):
+        value = parse_date(entry.get(raw)) or _iso_utc(entry.get(parsed)) or entry.get(raw)
+        if value:
+            return value
+    return None
+
+
+def _entry_item(entry, fields: dict, feed: dict) -> dict:
     entry_source = entry.get("source") or {}
+    source = html_to_text(feed.get("title") or "") or html_to_text(entry_source.get("title") or "") or None
     return {
         **fields,
         "format": "feed",
         "title": html_to_text(entry.get("title") or "") or None,
         "text": _entry_text(entry),
         "url": entry.get("link") or fields.get("url"),
-        "published": published,
-        "source": source or html_to_text(entry_source.get("title") or "") or None,
+        "published": _published(entry),
+        "source": source,
         "author": entry.get("author"),
+        "language": feed.get("language") or None,
         "dateline": None,
     }
 
@@ -78,10 +89,10 @@ def parse_feed(text: str, base: dict, limit: int) -> Iterator[dict]:
         else:
             yield records.deadletter(base["input"], "parse", "empty_feed", "the feed has no entries")
         return
-    source = html_to_text(parsed.get("feed", {}).get("title") or "") or None
+    feed = parsed.get("feed") or {}
     for index, entry in enumerate(entries[:limit]):
         key = entry.get("id") or entry.get("link")
-        item = _entry_item(entry, numbered(base, index, key if isinstance(key, str) else None), source)
+        item = _entry_item(entry, numbered(base, index, key if isinstance(key, str) else None), feed)
         if item["title"] or item["text"]:
             yield item
         else:
