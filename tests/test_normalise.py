@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SEEDS, read_jsonl
+from conftest import SEEDS, SHARED, read_jsonl
 from reading import read_all
 from newsmon.transforms.boilerplate import default_boilerplate, load_boilerplate
 from newsmon.transforms.dates import date_with_inferred_year, parse_date
@@ -165,3 +165,11 @@ def test_item_with_only_boilerplate_is_a_dead_letter():
             "text": "Join our brand new verified AMN Telegram channel and get important news uncensored!"}
     record = normalise_item(item)
     assert record["stage"] == "normalise" and "only boilerplate" in record["reason"]
+
+
+def test_closing_lists_without_a_tag_list_stay_in_the_story():
+    """BBC match reports end with line-ups: short lines that are data, not navigation."""
+    path = SHARED / "corpora" / "bbc" / "sport" / "107.txt"
+    (article,), _ = read_all(path)
+    last_line = path.read_text(encoding="utf-8").strip().rsplit("\n", 1)[1].strip()
+    assert article["text"].endswith(last_line)

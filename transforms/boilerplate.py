@@ -60,24 +60,27 @@ class Boilerplate:
         return self.match(line) is not None
 
     def _trailing(self, paragraphs: list[str], kinds: list[str | None]) -> None:
-        """Mark the tag list and navigation lines that end many web captures."""
+        """Mark the tag list that ends many web captures, and the navigation just above it
+        (section name, related headlines). Without a tag list, short closing lines are kept:
+        they are often line-ups, results or lists that belong to the story."""
         end = len(paragraphs)
         items = []
         while end > 0 and (kinds[end - 1] is not None or self._is_tag_item(paragraphs[end - 1])):
             end -= 1
             if kinds[end] is None:
                 items.append(end)
-        if len(items) >= 2 or "tag_label" in kinds[end:]:
-            for index in items:
-                kinds[index] = "tag_list"
-        story = [i for i, kind in enumerate(kinds) if kind is None]
-        navigation = 0
-        while len(story) > 3 and navigation < _NAVIGATION_MAX_LINES:
+        if len(items) < 2 and "tag_label" not in kinds[end:]:
+            return
+        for index in items:
+            kinds[index] = "tag_list"
+        story = [i for i, kind in enumerate(kinds[:end]) if kind is None]
+        for _ in range(_NAVIGATION_MAX_LINES):
+            if len(story) <= 1:
+                break
             last = paragraphs[story[-1]]
             if len(last) > _NAVIGATION_MAX_CHARS or _SENTENCE_END.search(last):
                 break
             kinds[story.pop()] = "navigation"
-            navigation += 1
 
     @staticmethod
     def _is_tag_item(paragraph: str) -> bool:

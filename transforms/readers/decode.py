@@ -118,13 +118,14 @@ def declared_charset(data: bytes, content_type: str | None = None) -> str | None
 
 
 def _check_text(text: str, encoding: str) -> str:
-    if not text:
+    """The decoded text without stray control characters, or NotText when it is mostly noise."""
+    sample = text[:20000]
+    if not sample:
         return text
-    if _CONTROL.sub("", text[:20000]) != text[:20000]:
-        controls = len(_CONTROL.findall(text[:20000]))
-        if controls / min(len(text), 20000) > _MAX_CONTROL_SHARE:
-            raise NotText(f"binary data: {controls} control characters after decoding as {encoding}")
-    if text.count("\ufffd") / len(text) > _MAX_REPLACEMENT_SHARE:
+    controls = len(_CONTROL.findall(sample))
+    if controls / len(sample) > _MAX_CONTROL_SHARE:
+        raise NotText(f"binary data: {controls} control characters after decoding as {encoding}")
+    if sample.count("\ufffd") / len(sample) > _MAX_REPLACEMENT_SHARE:
         raise NotText(f"undecodable bytes: too many invalid sequences for {encoding}")
     return _CONTROL.sub("", text)
 

@@ -52,7 +52,7 @@ def detect_format(text: str, name: str = "") -> str:
     """'feed', 'html', 'json' or 'text' for decoded content; `name` (file name or URL path) is a hint."""
     suffix = PurePosixPath(name.lower()).suffix
     head = text[:4096].lstrip("\ufeff \t\r\n")
-    if head[:1] in "{[" and head:
+    if head and head[0] in "{[":
         return "json"
     if suffix in JSON_SUFFIXES:
         return "json"
