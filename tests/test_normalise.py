@@ -173,3 +173,9 @@ def test_closing_lists_without_a_tag_list_stay_in_the_story():
     (article,), _ = read_all(path)
     last_line = path.read_text(encoding="utf-8").strip().rsplit("\n", 1)[1].strip()
     assert article["text"].endswith(last_line)
+
+
+@pytest.mark.parametrize("paragraph", [". Hello there. Next one.", "… Next", "!", "In a, b"])
+def test_derive_title_on_odd_leads(paragraph):
+    title = derive_title([paragraph])
+    assert isinstance(title, str) and len(title) <= 201
