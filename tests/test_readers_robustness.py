@@ -40,3 +40,24 @@ def test_no_reader_raises_on_arbitrary_text(text, name):
     for item in parse_bytes(text.encode("utf-8"), base, name, SETTINGS):
         if not records.is_deadletter(item):
             normalise_item(item)
+
+
+# Fragments of real news furniture, shuffled into article-like text.
+FRAGMENTS = st.sampled_from([
+    "BRUSSELS,", "BAKU,", "Azerbaijan,", "October", "1.", "1", "/TASS/.", "(Reuters)", "—", "-", "–", ":", ",", ".",
+    "\n", "\n\n", " date", "2020-10-01", "By", "Jeila", "Aliyeva", "Trend:", "Hayk", "/", "PHOTOLURE", "AFP",
+    "Join", "our", "Telegram", "channel", "In", "a", "statement", "Macron", "said", "“", "”", "?", "Tags:", "•",
+    "This", "article", "was", "originally", "published", "by", "Radio", "Liberty", "Mr.", "U.S.", "2019", "…",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(FRAGMENTS, max_size=60))
+def test_no_reader_raises_on_article_like_text(words):
+    name = "article.txt"
+    base = {"input": name, "origin": f"/x/{name}", "order_key": name, "path": name, "url": None}
+    for item in parse_bytes(" ".join(words).encode("utf-8"), base, name, SETTINGS):
+        if not records.is_deadletter(item):
+            article = normalise_item(item)
+            if not records.is_deadletter(article):
+                assert article["title"] or article["text"]
