@@ -70,7 +70,8 @@ def detect_format(text: str, name: str = "") -> str:
 
 def _expects_feed(name: str, content_type: str | None) -> bool:
     """Whether the name or content type promised a feed ("/rss/", "news.xml", application/rss+xml)."""
-    feed_type = bool(content_type) and any(t in content_type for t in ("rss", "atom", "xml"))
+    media = (content_type or "").lower()
+    feed_type = "rss" in media or "atom" in media or ("xml" in media and "html" not in media)
     feed_name = PurePosixPath(name.lower()).suffix in FEED_SUFFIXES or bool(_FEED_PATH.search(name.lower()))
     return feed_type or feed_name
 
