@@ -2,21 +2,14 @@
 feeds, the item cap, and feeds served over HTTP by a local server."""
 from __future__ import annotations
 
-import functools
-import gzip
-import http.server
-import threading
-from pathlib import Path
-
 import pytest
 
 from conftest import SHARED
-from reading import read_all, settings_with
+from reading import REALWORLD, feed_server, read_all, settings_with  # noqa: F401 - fixture
 from newsmon.transforms import records
 from newsmon.transforms.readers import read_input
 from newsmon.transforms.settings import load_settings
 
-REALWORLD = SHARED / "eval" / "feeds" / "realworld" / "input"
 FEEDPARSER = SHARED / "eval" / "feeds" / "feedparser" / "files"
 
 
@@ -110,44 +103,6 @@ def test_entries_beyond_the_cap_are_counted(tmp_path):
     assert len(articles) == 10 and len(dead) == 45
     assert dead[-1]["input"].endswith("guardian.rss#54")
     assert "max_items_per_input (10)" in dead[-1]["reason"]
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        if self.path == "/gzipped.rss":
-            body = gzip.compress((Path(self.directory) / "guardian.rss").read_bytes())
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
-            self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        elif self.path == "/to-ftp":
-            self.send_response(302)
-            self.send_header("Location", "ftp://127.0.0.1/feed.rss")
-            self.end_headers()
-        elif self.path == "/moved":
-            self.send_response(301)
-            self.send_header("Location", "/guardian.rss")
-            self.end_headers()
-        else:
-            super().do_GET()
-
-
-@pytest.fixture(scope="module")
-def feed_server():
-    """A local HTTP server on 127.0.0.1 serving the real-world feed captures."""
-    handler = functools.partial(_Handler, directory=str(REALWORLD))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
 
 
 def test_feed_url_is_fetched_and_read(feed_server):
