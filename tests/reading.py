@@ -39,6 +39,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
 
+    def copyfile(self, source, outputfile) -> None:
+        try:
+            super().copyfile(source, outputfile)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the reader hung up at limits.max_input_bytes, as it should
+
     def do_GET(self) -> None:
         if self.path == "/gzipped.rss":
             body = gzip.compress((Path(self.directory) / "guardian.rss").read_bytes())
