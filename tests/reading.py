@@ -5,6 +5,7 @@ import functools
 import gzip
 import http.server
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+        elif self.path == "/slow":
+            time.sleep(3)
+            self.send_response(200)
+            self.end_headers()
         elif self.path == "/to-ftp":
             self.send_response(302)
             self.send_header("Location", "ftp://127.0.0.1/feed.rss")

@@ -137,6 +137,11 @@ def test_size_cap_applies_to_urls(feed_server, tmp_path):
     assert records.is_deadletter(record) and "max_input_bytes (10000" in record["reason"]
 
 
+def test_silent_server_times_out(feed_server, tmp_path):
+    (record,) = list(read_input(f"{feed_server}/slow", settings_with(tmp_path, fetch_timeout_s=1)))
+    assert record["stage"] == "fetch" and "within limits.fetch_timeout_s (1 s)" in record["reason"]
+
+
 def test_unreachable_url_is_a_dead_letter():
     (record,) = list(read_input("http://127.0.0.1:9/feed.rss", load_settings()))
     assert record["stage"] == "fetch" and "cannot reach" in record["reason"]
