@@ -96,3 +96,10 @@ def test_ids_follow_the_record_url_not_its_position(tmp_path):
     ids_b = {a["url"]: a["id"] for a in read_all(second)[0]}
     assert ids_a.keys() == ids_b.keys()
     assert len(set(ids_a.values())) == 3
+
+
+def test_records_repeating_a_url_still_get_distinct_ids(tmp_path):
+    path = tmp_path / "repeats.json"
+    path.write_text(json.dumps([{"title": "Same", "text": "Same text.", "url": "https://example.org/1"}] * 2))
+    first, second = read_all(path)[0]
+    assert first["id"] != second["id"]

@@ -15,7 +15,7 @@ import feedparser
 
 from newsmon.transforms import records
 from newsmon.transforms.dates import parse_date
-from newsmon.transforms.readers.items import deadletter_item, numbered, over_limit
+from newsmon.transforms.readers.items import ItemKeys, deadletter_item, numbered, over_limit
 from newsmon.transforms.readers.markup import html_to_text
 
 
@@ -90,9 +90,9 @@ def parse_feed(text: str, base: dict, limit: int) -> Iterator[dict]:
             yield records.deadletter(base["input"], "parse", "empty_feed", "the feed has no entries")
         return
     feed = parsed.get("feed") or {}
+    keys = ItemKeys()
     for index, entry in enumerate(entries[:limit]):
-        key = entry.get("id") or entry.get("link")
-        item = _entry_item(entry, numbered(base, index, key if isinstance(key, str) else None), feed)
+        item = _entry_item(entry, numbered(base, index, keys.claim(entry.get("id") or entry.get("link"))), feed)
         if item["title"] or item["text"]:
             yield item
         else:

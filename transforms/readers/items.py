@@ -6,6 +6,20 @@ from typing import Iterator
 from newsmon.transforms import records
 
 
+class ItemKeys:
+    """Keys already used in one input: a repeated key (feeds do repeat guids) would give two
+    different items one origin, so the repeat falls back to its position."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+
+    def claim(self, key: object) -> str | None:
+        if isinstance(key, bool) or not isinstance(key, (str, int)) or str(key) in self._seen:
+            return None
+        self._seen.add(str(key))
+        return str(key)
+
+
 def numbered(base: dict, index: int, key: str | None = None) -> dict:
     """Fields of the `index`th item (0-based) of an input.
 

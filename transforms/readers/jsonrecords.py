@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterator
 
 from newsmon.transforms import records
-from newsmon.transforms.readers.items import deadletter_item, numbered, over_limit
+from newsmon.transforms.readers.items import ItemKeys, deadletter_item, numbered, over_limit
 from newsmon.transforms.readers.markup import html_to_text
 from newsmon.transforms.readers.text import paragraphs_of
 
@@ -132,23 +132,22 @@ def _parse_line(line: str) -> Any:
         return _InvalidLine(f"line is not valid JSON: {exc}")
 
 
-def _item_key(record: Any) -> str | None:
+def _item_key(record: Any) -> Any:
     """What identifies a record across re-exports: its URL or id, when it has one."""
     if not isinstance(record, dict):
         return None
     found = _lookup(record, "url")
-    key = found[1] if found else record.get("id")
-    return key if isinstance(key, (str, int)) and not isinstance(key, bool) else None
+    return found[1] if found else record.get("id")
 
 
 def _read_records(listed: list, base: dict, limit: int) -> Iterator[dict]:
+    keys = ItemKeys()
     for index, record in enumerate(listed[:limit]):
         if isinstance(record, _InvalidLine):
             yield deadletter_item(base, index, "invalid_json", record.reason)
             continue
-        key = _item_key(record)
         try:
-            yield record_item(record, numbered(base, index, None if key is None else str(key)))
+            yield record_item(record, numbered(base, index, keys.claim(_item_key(record))))
         except RecordError as exc:
             yield deadletter_item(base, index, "bad_record", str(exc))
     yield from over_limit(base, len(listed), limit)
