@@ -51,13 +51,17 @@ def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
         | "Read" >> beam.FlatMap(read_input, settings)
     )
     parsed = items | "SplitReadFailures" >> beam.Map(split_deadletter).with_outputs(records.DEADLETTER, main="items")
-    articles = (
+    normalised = (
         parsed.items
         | "Normalise" >> beam.Map(normalise_item)
+        | "SplitNormaliseFailures" >> beam.Map(split_deadletter).with_outputs(records.DEADLETTER, main="articles")
+    )
+    articles = (
+        normalised.articles
         | "ExactDuplicates" >> MarkExactDuplicates()
         | "Entities" >> ExtractEntities(settings)
     )
-    deadletter = parsed[records.DEADLETTER]
+    deadletter = (parsed[records.DEADLETTER], normalised[records.DEADLETTER]) | "InputDeadletter" >> beam.Flatten()
     events = pipeline | "NoEvents" >> beam.Create([])
     alerts = (articles, events) | "Alerts" >> DetectAlerts(run.alert_rules)
     undelivered = (alerts | "DeliverAlerts" >> DeliverAlerts(run.alert_rules) if run.deliver_alerts

@@ -1,0 +1,85 @@
+"""Helpers for reader tests: read one input the way the pipeline does, without Beam."""
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED
+from newsmon.transforms import records
+from newsmon.transforms.normalise import normalise_item
+from newsmon.transforms.readers import read_input
+from newsmon.transforms.settings import Settings, load_settings
+
+DATA = Path(__file__).resolve().parent / "data"
+REALWORLD = SHARED / "eval" / "feeds" / "realworld" / "input"
+
+
+def settings_with(tmp_path: Path, **limits: int) -> Settings:
+    """Default settings with some `limits.*` overridden through a real config file."""
+    config = tmp_path / "limits.yaml"
+    config.write_text("limits:\n" + "".join(f"  {key}: {value}\n" for key, value in limits.items()))
+    return load_settings(config)
+
+
+def read_all(ref: str | Path, settings: Settings | None = None) -> tuple[list[dict], list[dict]]:
+    """(articles, dead-letters) for one input: read, then normalise every raw item."""
+    articles, dead = [], []
+    for item in read_input(str(ref), settings or load_settings()):
+        record = item if records.is_deadletter(item) else normalise_item(item)
+        (dead if records.is_deadletter(record) else articles).append(record)
+    return articles, dead
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+    def copyfile(self, source, outputfile) -> None:
+        try:
+            super().copyfile(source, outputfile)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the reader hung up at limits.max_input_bytes, as it should
+
+    def do_GET(self) -> None:
+        if self.path == "/gzipped.rss":
+            body = gzip.compress((Path(self.directory) / "guardian.rss").read_bytes())
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif self.path == "/slow":
+            time.sleep(3)
+            self.send_response(200)
+            self.end_headers()
+        elif self.path == "/to-ftp":
+            self.send_response(302)
+            self.send_header("Location", "ftp://127.0.0.1/feed.rss")
+            self.end_headers()
+        elif self.path == "/moved":
+            self.send_response(301)
+            self.send_header("Location", "/guardian.rss")
+            self.end_headers()
+        else:
+            super().do_GET()
+
+
+@pytest.fixture(scope="module")
+def feed_server():
+    """A local HTTP server on 127.0.0.1 serving the real-world feed captures, plus a gzipped
+    feed and redirects."""
+    handler = functools.partial(_Handler, directory=str(REALWORLD))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
