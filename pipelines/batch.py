@@ -8,11 +8,16 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from newsmon.transforms import records
 from newsmon.transforms.dedup import MarkExactDuplicates
+from newsmon.transforms.es_connection import EsSettings
+from newsmon.transforms.es_writer import BulkOptions, WriteToElasticsearch
 from newsmon.transforms.nlp import ExtractEntities
 from newsmon.transforms.normalise import normalise_item
 from newsmon.transforms.readers import read_input
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sinks import CountAs, WriteJsonl, WriteSummary
+
+# Summary count of documents Elasticsearch did not take (see `index_all`).
+INDEX_FAILURES = "index_failures"
 
 
 @dataclass
@@ -23,6 +28,7 @@ class RunOptions:
     output_dir: str
     settings: Settings
     watch: list[str] = field(default_factory=list)
+    es: EsSettings | None = None  # None: --no-es
     beam_args: list[str] = field(default_factory=list)
 
 
@@ -36,6 +42,22 @@ def beam_options(run: RunOptions) -> PipelineOptions:
     if workers > 1:
         extra += ["--direct_running_mode", "multi_processing"]
     return PipelineOptions(extra + run.beam_args)
+
+
+def index_all(pipeline: beam.Pipeline, outputs: dict, run: RunOptions):
+    """Write every output to its index; the dead-letters of documents Elasticsearch did not take.
+
+    These records are not lost (they are in the JSONL files), so they are reported as `index_failures`
+    and listed in deadletter.jsonl with stage `index`, but not counted in `deadletter`, which with
+    `articles` adds up to `inputs`."""
+    if run.es is None:
+        return pipeline | "NoIndexFailures" >> beam.Create([])
+    options = BulkOptions.from_settings(run.settings)
+    failures = [
+        pcoll | f"Index{name.title()}" >> WriteToElasticsearch(run.es, run.es.index(name), options)
+        for name, pcoll in outputs.items()
+    ]
+    return failures | "IndexFailures" >> beam.Flatten()
 
 
 def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
@@ -56,15 +78,24 @@ def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
     deadletter = parsed[records.DEADLETTER]
 
     out = run.output_dir
-    articles | "WriteArticles" >> WriteJsonl(out, records.ARTICLES)
-    deadletter | "WriteDeadletter" >> WriteJsonl(out, records.DEADLETTER)
+    outputs = {records.ARTICLES: articles, records.DEADLETTER: deadletter}
     for name in (records.EVENTS, records.STORIES, records.ALERTS):
-        (pipeline | f"No{name.title()}" >> beam.Create([])) | f"Write{name.title()}" >> WriteJsonl(out, name)
+        outputs[name] = pipeline | f"No{name.title()}" >> beam.Create([])
+    index_failures = index_all(pipeline, outputs, run)
+    for name, pcoll in outputs.items():
+        if name != records.DEADLETTER:
+            pcoll | f"Write{name.title()}" >> WriteJsonl(out, name)
+    (
+        (deadletter, index_failures)
+        | "AllDeadletters" >> beam.Flatten()
+        | "WriteDeadletter" >> WriteJsonl(out, records.DEADLETTER)
+    )
 
     counts = [
         items | "CountInputs" >> CountAs("inputs"),
         articles | "CountArticles" >> CountAs(records.ARTICLES),
         deadletter | "CountDeadletter" >> CountAs(records.DEADLETTER),
+        index_failures | "CountIndexFailures" >> CountAs(INDEX_FAILURES),
         articles
         | "ExactCopies" >> beam.Filter(lambda a: a.get("duplicate_kind") == "exact")
         | "CountExact" >> CountAs("exact_duplicates"),
