@@ -18,6 +18,9 @@ def _configure_logging() -> None:
     handler.setFormatter(logging.Formatter("newsmon: %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(_DropOptionalGcpNotice())
     logging.basicConfig(level=logging.WARNING, handlers=[handler])
+    # The Elasticsearch transport logs every failed attempt; the bulk writer already retries and reports
+    # what failed (dead-letters, summary), and one-off calls end with one clear line.
+    logging.getLogger("elastic_transport").setLevel(logging.ERROR)
 
 
 _configure_logging()

@@ -8,6 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from elasticsearch import ApiError, TransportError
+
 from newsmon.pipelines.batch import INDEX_FAILURES, RunOptions, run_pipeline
 from newsmon.transforms.es_connection import (EsSettings, es_settings, make_client, redact_url, refresh_and_count,
                                               unreachable_reason)
@@ -91,8 +93,15 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def print_index_counts(es: EsSettings) -> None:
-    with make_client(es) as client:
-        counts = refresh_and_count(client, es)
+    """Per-index counts after the run; a node that went away during the run is reported, not fatal
+    (what could not be indexed is in deadletter.jsonl)."""
+    try:
+        with make_client(es) as client:
+            counts = refresh_and_count(client, es)
+    except (ApiError, TransportError) as exc:
+        print(f"Elasticsearch {redact_url(es.url)} did not answer after the run ({type(exc).__name__}); "
+              "documents it did not take are in deadletter.jsonl (stage index)")
+        return
     width = max(len(index) for index in counts)
     print(f"Elasticsearch {redact_url(es.url)}: documents per index")
     for index, count in counts.items():

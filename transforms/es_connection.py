@@ -116,7 +116,8 @@ def unreachable_reason(es: EsSettings) -> str | None:
         status = getattr(exc, "status_code", None) or getattr(getattr(exc, "meta", None), "status", None)
         if status in (401, 403):
             return f"it refused the credentials (HTTP {status}); check {ENV_API_KEY} or {ENV_USER}/{ENV_PASSWORD}"
-        return f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else 'no answer'}"
+        detail = str(getattr(exc, "message", "") or exc).splitlines()[0][:200] if str(exc) else "no answer"
+        return f"{type(exc).__name__}: {detail}"
     finally:
         client.close()
     return None

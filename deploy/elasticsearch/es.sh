@@ -153,6 +153,8 @@ stop() {
 status() {
   if pid_alive && answers; then
     echo "running: $URL (pid $(cat "$PID_FILE"), data $DATA_DIR, log $LOG_FILE)"
+  elif answers; then
+    echo "running: $URL (not started with this pid file: $PID_FILE)"
   elif pid_alive; then
     echo "starting or unhealthy: pid $(cat "$PID_FILE") does not answer on $URL yet (log $LOG_FILE)"
     return 3
