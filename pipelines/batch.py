@@ -57,7 +57,11 @@ def index_all(pipeline: beam.Pipeline, outputs: dict, run: RunOptions):
         pcoll | f"Index{name.title()}" >> WriteToElasticsearch(run.es, run.es.index(name), options)
         for name, pcoll in outputs.items()
     ]
-    return failures | "IndexFailures" >> beam.Flatten()
+    failures = failures | "IndexFailures" >> beam.Flatten()
+    # Also index the failures themselves (e.g. a mapping conflict) so analysts see them in Kibana; if that
+    # fails too, the failure is still in deadletter.jsonl, so its own failures are not collected again.
+    failures | "IndexIndexFailures" >> WriteToElasticsearch(run.es, run.es.index(records.DEADLETTER), options)
+    return failures
 
 
 def build(pipeline: beam.Pipeline, run: RunOptions) -> None:

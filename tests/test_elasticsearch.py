@@ -177,6 +177,21 @@ def test_refused_documents_become_deadletters_with_the_es_error(es_url):
     assert records.is_deadletter(failure)
 
 
+def test_documents_refused_during_a_run_are_reported_and_indexed_as_deadletters(es, es_url, tmp_path):
+    # An index created by hand with a clashing mapping (title as a number) refuses every article.
+    es.indices.create(index="clash-articles", mappings={"properties": {"title": {"type": "long"}}})
+    run_newsmon("run", str(SEEDS), "--output", str(tmp_path), "--es-url", es_url, "--index-prefix", "clash")
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["articles"] == 5 and summary["inputs"] == summary["articles"] + summary["deadletter"]
+    failures = [d for d in read_jsonl(tmp_path / "deadletter.jsonl") if d["stage"] == "index"]
+    assert summary["index_failures"] == len(failures) == 5
+    assert {f["record_id"] for f in failures} == {a["id"] for a in read_jsonl(tmp_path / "articles.jsonl")}
+    assert all(f["error"] == "document_parsing_exception" and "title" in f["reason"] for f in failures)
+    es.indices.refresh(index="clash-deadletter")
+    hits = es.search(index="clash-deadletter", query={"term": {"stage": "index"}}, size=10)["hits"]["hits"]
+    assert sorted(h["_id"] for h in hits) == sorted(f["id"] for f in failures)
+
+
 def test_bulk_requests_are_bounded_by_count_and_bytes(es, es_url):
     client = make_client(EsSettings(url=es_url))
     docs = [{"id": f"doc-{i}", "title": f"article {i}", "text": "word " * (50 + i % 7)} for i in range(120)]
