@@ -11,7 +11,7 @@ run: setup
 	.venv/bin/newsmon es setup
 	.venv/bin/newsmon run examples/news --output out/
 	@echo
-	@echo "Query it:  curl 'http://localhost:9200/newsmon-articles/_search?q=persons:*&pretty'"
+	@echo "Query it:  curl 'http://localhost:9200/newsmon-articles/_search?q=entities.type:PERSON&pretty'"
 	@echo "Kibana:    the local node has no X-Pack, which Kibana 8 requires. With Docker, run"
 	@echo "           .venv/bin/newsmon es stop && docker compose -f deploy/docker-compose.yml up -d"
 	@echo "           .venv/bin/newsmon run examples/news --output out/   (same URL, http://localhost:9200)"

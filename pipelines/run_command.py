@@ -55,7 +55,7 @@ def print_summary(summary: dict, output_dir: str | None, es: EsSettings | None) 
     status = "ok" if summary["inputs"] == summary["articles"] + summary["deadletter"] else "MISMATCH"
     print(f"  inputs = articles + deadletter: {status}")
     if output_dir:
-        print(f"  files written to {output_dir}/")
+        print(f"  files written to {output_dir.rstrip('/')}/")
 
 
 def handle(args: argparse.Namespace) -> int:
