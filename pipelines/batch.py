@@ -10,11 +10,16 @@ from newsmon.transforms import records
 from newsmon.transforms.alerts import DetectAlerts, RuleSet
 from newsmon.transforms.alerts.deliver import DeliverAlerts
 from newsmon.transforms.dedup import MarkExactDuplicates
+from newsmon.transforms.es_connection import EsSettings
+from newsmon.transforms.es_writer import BulkOptions, WriteToElasticsearch
 from newsmon.transforms.nlp import ExtractEntities
 from newsmon.transforms.normalise import normalise_item
 from newsmon.transforms.readers import read_input
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sinks import CountAs, WriteJsonl, WriteSummary
+
+# Summary count of documents Elasticsearch did not take (see `index_all`).
+INDEX_FAILURES = "index_failures"
 
 
 @dataclass
@@ -27,6 +32,7 @@ class RunOptions:
     watch: list[str] = field(default_factory=list)
     alert_rules: RuleSet = field(default_factory=lambda: RuleSet(()))
     deliver_alerts: bool = True
+    es: EsSettings | None = None  # None: --no-es
     beam_args: list[str] = field(default_factory=list)
 
 
@@ -40,6 +46,26 @@ def beam_options(run: RunOptions) -> PipelineOptions:
     if workers > 1:
         extra += ["--direct_running_mode", "multi_processing"]
     return PipelineOptions(extra + run.beam_args)
+
+
+def index_all(pipeline: beam.Pipeline, outputs: dict, run: RunOptions):
+    """Write every output to its index; the dead-letters of documents Elasticsearch did not take.
+
+    These records are not lost (they are in the JSONL files), so they are reported as `index_failures`
+    and listed in deadletter.jsonl with stage `index`, but not counted in `deadletter`, which with
+    `articles` adds up to `inputs`."""
+    if run.es is None:
+        return pipeline | "NoIndexFailures" >> beam.Create([])
+    options = BulkOptions.from_settings(run.settings)
+    failures = [
+        pcoll | f"Index{name.title()}" >> WriteToElasticsearch(run.es, run.es.index(name), options)
+        for name, pcoll in outputs.items()
+    ]
+    failures = failures | "IndexFailures" >> beam.Flatten()
+    # Also index the failures themselves (e.g. a mapping conflict) so analysts see them in Kibana; if that
+    # fails too, the failure is still in deadletter.jsonl, so its own failures are not collected again.
+    failures | "IndexIndexFailures" >> WriteToElasticsearch(run.es, run.es.index(records.DEADLETTER), options)
+    return failures
 
 
 def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
@@ -68,11 +94,22 @@ def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
                    else pipeline | "NoDelivery" >> beam.Create([]))
 
     out = run.output_dir
-    articles | "WriteArticles" >> WriteJsonl(out, records.ARTICLES)
-    (deadletter, undelivered) | "AllDeadletter" >> beam.Flatten() | "WriteDeadletter" >> WriteJsonl(out, records.DEADLETTER)
-    events | "WriteEvents" >> WriteJsonl(out, records.EVENTS)
-    alerts | "WriteAlerts" >> WriteJsonl(out, records.ALERTS)
-    (pipeline | "NoStories" >> beam.Create([])) | "WriteStories" >> WriteJsonl(out, records.STORIES)
+    outputs = {
+        records.ARTICLES: articles,
+        records.EVENTS: events,
+        records.STORIES: pipeline | "NoStories" >> beam.Create([]),
+        records.ALERTS: alerts,
+        records.DEADLETTER: (deadletter, undelivered) | "RunDeadletters" >> beam.Flatten(),
+    }
+    index_failures = index_all(pipeline, outputs, run)
+    for name, pcoll in outputs.items():
+        if name != records.DEADLETTER:
+            pcoll | f"Write{name.title()}" >> WriteJsonl(out, name)
+    (
+        (outputs[records.DEADLETTER], index_failures)
+        | "AllDeadletters" >> beam.Flatten()
+        | "WriteDeadletter" >> WriteJsonl(out, records.DEADLETTER)
+    )
 
     counts = [
         items | "CountInputs" >> CountAs("inputs"),
@@ -80,6 +117,7 @@ def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
         deadletter | "CountDeadletter" >> CountAs(records.DEADLETTER),
         alerts | "CountAlerts" >> CountAs(records.ALERTS),
         undelivered | "CountUndelivered" >> CountAs("undelivered_alerts"),
+        index_failures | "CountIndexFailures" >> CountAs(INDEX_FAILURES),
         articles
         | "ExactCopies" >> beam.Filter(lambda a: a.get("duplicate_kind") == "exact")
         | "CountExact" >> CountAs("exact_duplicates"),

@@ -18,14 +18,17 @@ def _configure_logging() -> None:
     handler.setFormatter(logging.Formatter("newsmon: %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(_DropOptionalGcpNotice())
     logging.basicConfig(level=logging.WARNING, handlers=[handler])
+    # The Elasticsearch transport logs every failed attempt; the bulk writer already retries and reports
+    # what failed (dead-letters, summary), and one-off calls end with one clear line.
+    logging.getLogger("elastic_transport").setLevel(logging.ERROR)
 
 
 _configure_logging()
 
-from newsmon.pipelines import rules_command, run_command  # noqa: E402  (after logging is set up)
+from newsmon.pipelines import es_command, rules_command, run_command  # noqa: E402  (after logging is set up)
 
 # Each command module provides `add_parser(subparsers)`; the parser's `handler` runs it.
-COMMANDS = (run_command, rules_command)
+COMMANDS = (run_command, rules_command, es_command)
 
 
 class OneLineErrorParser(argparse.ArgumentParser):

@@ -8,8 +8,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from newsmon.pipelines.batch import RunOptions, run_pipeline
+from elasticsearch import ApiError, TransportError
+
+from newsmon.pipelines.batch import INDEX_FAILURES, RunOptions, run_pipeline
 from newsmon.transforms.alerts import rules_for_run
+from newsmon.transforms.es_connection import (EsSettings, es_settings, make_client, redact_url, refresh_and_count,
+                                              unreachable_reason)
+from newsmon.transforms.es_templates import install_templates
 from newsmon.transforms.inputs import InputError, expand_inputs
 from newsmon.transforms.nlp import ModelNotInstalled
 from newsmon.transforms.settings import ConfigError, load_settings
@@ -23,7 +28,13 @@ def add_parser(sub) -> None:
                             description="Batch run: read news, enrich it, write JSONL and/or Elasticsearch.")
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory (recursive), glob or feed URL")
     parser.add_argument("--output", metavar="DIR", help="write the JSONL files and summary.json here")
-    parser.add_argument("--no-es", action="store_true", help="do not write to Elasticsearch")
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument("--es-url", metavar="URL",
+                        help="Elasticsearch to write to (default: $NEWSMON_ES_URL or elasticsearch.url in the config, "
+                             "http://localhost:9200); credentials from NEWSMON_ES_API_KEY or "
+                             "NEWSMON_ES_USER/NEWSMON_ES_PASSWORD, CA from NEWSMON_ES_CA_CERT")
+    target.add_argument("--no-es", action="store_true", help="do not write to Elasticsearch")
+    parser.add_argument("--index-prefix", metavar="P", help="indices are P-articles, P-events, ... (default newsmon)")
     parser.add_argument("--config", metavar="FILE", help="YAML settings overriding config/newsmon.yaml")
     parser.add_argument("--watch", action="append", default=[], metavar="NAME",
                         help="alert on articles naming this entity (any spelling); repeatable")
@@ -35,15 +46,17 @@ def fail(message: str) -> int:
     return 2
 
 
-def print_summary(summary: dict, output_dir: str | None) -> None:
+def print_summary(summary: dict, output_dir: str | None, es: EsSettings | None) -> None:
     width = max(len(name) for name in SUMMARY_ORDER)
     print("newsmon run summary")
     for name in SUMMARY_ORDER:
         print(f"  {name.replace('_', ' '):<{width}}  {summary.get(name, 0):>7}")
+    if es is not None:
+        print(f"  {'index failures':<{width}}  {summary.get(INDEX_FAILURES, 0):>7}  (in deadletter.jsonl, stage index)")
     status = "ok" if summary["inputs"] == summary["articles"] + summary["deadletter"] else "MISMATCH"
     print(f"  inputs = articles + deadletter: {status}")
     if output_dir:
-        print(f"  files written to {output_dir}/")
+        print(f"  files written to {output_dir.rstrip('/')}/")
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -55,15 +68,44 @@ def handle(args: argparse.Namespace) -> int:
         return fail(str(exc))
     if args.no_es and not args.output:
         return fail("--no-es without --output writes nothing; add --output DIR")
+    try:
+        es = None if args.no_es else es_settings(settings, args.es_url, args.index_prefix)
+    except ConfigError as exc:
+        return fail(str(exc))
+    if es is not None:
+        reason = unreachable_reason(es)
+        if reason:
+            return fail(f"Elasticsearch is not reachable at {redact_url(es.url)} ({reason}); "
+                        "run `newsmon es start` or pass --no-es")
+        with make_client(es) as client:
+            install_templates(client, es.index_prefix)
     output_dir = args.output or tempfile.mkdtemp(prefix="newsmon-run-")
     Path(output_dir).mkdir(parents=True, exist_ok=True)
     print(f"newsmon run: {len(inputs)} input(s)", file=sys.stderr)
     try:
-        run_pipeline(RunOptions(inputs=inputs, output_dir=output_dir, settings=settings, watch=args.watch,
+        run_pipeline(RunOptions(inputs=inputs, output_dir=output_dir, settings=settings, watch=args.watch, es=es,
                                 alert_rules=alert_rules, deliver_alerts=settings.get("alerts.deliver")))
     except ModelNotInstalled as exc:
         return fail(str(exc))
     with open(os.path.join(output_dir, "summary.json"), encoding="utf-8") as handle:
         summary = json.load(handle)
-    print_summary(summary, args.output)
+    print_summary(summary, args.output, es)
+    if es is not None:
+        print_index_counts(es)
     return 0
+
+
+def print_index_counts(es: EsSettings) -> None:
+    """Per-index counts after the run; a node that went away during the run is reported, not fatal
+    (what could not be indexed is in deadletter.jsonl)."""
+    try:
+        with make_client(es) as client:
+            counts = refresh_and_count(client, es)
+    except (ApiError, TransportError) as exc:
+        print(f"Elasticsearch {redact_url(es.url)} did not answer after the run ({type(exc).__name__}); "
+              "documents it did not take are in deadletter.jsonl (stage index)")
+        return
+    width = max(len(index) for index in counts)
+    print(f"Elasticsearch {redact_url(es.url)}: documents per index")
+    for index, count in counts.items():
+        print(f"  {index:<{width}}  {count:>7}")

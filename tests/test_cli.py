@@ -12,7 +12,7 @@ def one_line_error(result) -> str:
 
 
 def test_help_on_every_command():
-    for args in (["--help"], ["run", "--help"]):
+    for args in (["--help"], ["run", "--help"], ["es", "--help"], ["es", "start", "--help"], ["es", "setup", "--help"]):
         result = run_newsmon(*args)
         assert "usage: newsmon" in result.stdout
 

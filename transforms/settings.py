@@ -22,6 +22,14 @@ def _positive_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
+def _positive_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+def _non_negative_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _non_empty_str(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
@@ -37,6 +45,15 @@ _SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "runner.workers": (_positive_int, "a positive integer (1 = in-process)"),
     "alerts.rules": (lambda v: v is None or _non_empty_str(v), "null (packaged rules) or the path of a rules file"),
     "alerts.deliver": (lambda v: isinstance(v, bool), "true or false"),
+    "elasticsearch.url": (_non_empty_str, "an http(s) URL such as http://localhost:9200"),
+    "elasticsearch.index_prefix": (_non_empty_str, "a lower-case name such as newsmon"),
+    "elasticsearch.bulk_max_docs": (_positive_int, "a positive integer such as 500"),
+    "elasticsearch.bulk_max_bytes": (_positive_int, "a positive integer number of bytes such as 5000000"),
+    "elasticsearch.max_retries": (_non_negative_int, "a whole number of retries such as 5 (0 = no retry)"),
+    "elasticsearch.initial_backoff_s": (_positive_number, "a positive number of seconds such as 0.5"),
+    "elasticsearch.max_backoff_s": (_positive_number, "a positive number of seconds such as 30"),
+    "elasticsearch.request_timeout_s": (_positive_number, "a positive number of seconds such as 30"),
+    "elasticsearch.flush_interval_s": (_positive_number, "a positive number of seconds such as 5"),
 }
 
 

@@ -11,9 +11,13 @@ import apache_beam as beam
 INTERNAL_FIELDS = ("order_key",)
 
 
+def public_fields(record: dict) -> dict:
+    """The record as published (JSONL and Elasticsearch), without the pipeline's internal fields."""
+    return {k: v for k, v in record.items() if k not in INTERNAL_FIELDS}
+
+
 def to_json_line(record: dict) -> str:
-    public = {k: v for k, v in record.items() if k not in INTERNAL_FIELDS}
-    return json.dumps(public, ensure_ascii=False, sort_keys=False)
+    return json.dumps(public_fields(record), ensure_ascii=False, sort_keys=False)
 
 
 class WriteJsonl(beam.PTransform):

@@ -1,0 +1,62 @@
+"""`newsmon es start|stop|status|setup`: the local Elasticsearch node and the index templates."""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+from newsmon.transforms.es_connection import es_settings, make_client, redact_url, unreachable_reason
+from newsmon.transforms.es_templates import install_templates
+from newsmon.transforms.settings import ConfigError, load_settings
+
+# The launcher lives in the repository (it builds and runs the node from Maven jars), beside the packages.
+LAUNCHER = Path(__file__).resolve().parents[1] / "deploy" / "elasticsearch" / "es.sh"
+NODE_ACTIONS = ("start", "stop", "status")
+
+
+def add_parser(sub) -> None:
+    parser = sub.add_parser(
+        "es", help="run the local Elasticsearch node, install the index templates",
+        description="The local Elasticsearch 8 node (deploy/elasticsearch/, 127.0.0.1 only, no security) "
+                    "and newsmon's index templates.")
+    actions = parser.add_subparsers(dest="es_action", metavar="ACTION", parser_class=type(parser))
+    actions.required = True
+    for action, text in (("start", "start the node (no-op if it runs) and print its URL on the last line"),
+                         ("stop", "stop the node cleanly"),
+                         ("status", "say whether the node runs (exit 0) or not (exit 3)")):
+        node = actions.add_parser(action, help=text, description=text)
+        node.add_argument("--port", type=int, default=9200, help="HTTP port of the node (default 9200)")
+        node.set_defaults(handler=handle_node)
+    setup = actions.add_parser("setup", help="install the index templates (idempotent) and create the indices",
+                               description="Install newsmon's index templates and create missing indices.")
+    setup.add_argument("--es-url", metavar="URL", help="Elasticsearch URL (default $NEWSMON_ES_URL or the config)")
+    setup.add_argument("--index-prefix", metavar="P", help="index prefix (default newsmon)")
+    setup.add_argument("--config", metavar="FILE", help="YAML settings overriding config/newsmon.yaml")
+    setup.set_defaults(handler=handle_setup)
+
+
+def fail(message: str) -> int:
+    print(f"newsmon es: error: {message}", file=sys.stderr)
+    return 2
+
+
+def handle_node(args: argparse.Namespace) -> int:
+    if not LAUNCHER.is_file():
+        return fail(f"{LAUNCHER} is missing; run newsmon from its repository checkout (editable install)")
+    return subprocess.run(["bash", str(LAUNCHER), args.es_action, "--port", str(args.port)]).returncode
+
+
+def handle_setup(args: argparse.Namespace) -> int:
+    try:
+        es = es_settings(load_settings(args.config), args.es_url, args.index_prefix)
+    except ConfigError as exc:
+        return fail(str(exc))
+    reason = unreachable_reason(es)
+    if reason:
+        return fail(f"Elasticsearch is not reachable at {redact_url(es.url)} ({reason}); run `newsmon es start`")
+    with make_client(es) as client:
+        created = install_templates(client, es.index_prefix)
+    print(f"newsmon es setup: index templates {es.index_prefix}-* installed at {redact_url(es.url)}"
+          f"{'; created ' + ', '.join(created) if created else ''}")
+    return 0
