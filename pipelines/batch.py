@@ -6,10 +6,8 @@ from dataclasses import dataclass, field
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from newsmon.pipelines.analysis import AnalyseNews
 from newsmon.transforms import records
-from newsmon.transforms.dedup import MarkExactDuplicates
-from newsmon.transforms.nlp import ExtractEntities
-from newsmon.transforms.normalise import normalise_item
 from newsmon.transforms.readers import read_input
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sinks import CountAs, WriteJsonl, WriteSummary
@@ -26,10 +24,6 @@ class RunOptions:
     beam_args: list[str] = field(default_factory=list)
 
 
-def split_deadletter(record: dict):
-    return beam.pvalue.TaggedOutput(records.DEADLETTER, record) if records.is_deadletter(record) else record
-
-
 def beam_options(run: RunOptions) -> PipelineOptions:
     workers = run.settings.get("runner.workers")
     extra = ["--direct_num_workers", str(workers)]
@@ -40,31 +34,22 @@ def beam_options(run: RunOptions) -> PipelineOptions:
 
 def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
     """Compose the stages onto `pipeline`."""
-    settings = run.settings
     items = (
         pipeline
         | "ListInputs" >> beam.Create(run.inputs)
-        | "Read" >> beam.FlatMap(read_input, settings)
+        | "Read" >> beam.FlatMap(read_input, run.settings)
     )
-    parsed = items | "SplitReadFailures" >> beam.Map(split_deadletter).with_outputs(records.DEADLETTER, main="items")
-    articles = (
-        parsed.items
-        | "Normalise" >> beam.Map(normalise_item)
-        | "ExactDuplicates" >> MarkExactDuplicates()
-        | "Entities" >> ExtractEntities(settings)
-    )
-    deadletter = parsed[records.DEADLETTER]
+    outputs = items | "Analyse" >> AnalyseNews(run.settings, run.watch)
 
     out = run.output_dir
-    articles | "WriteArticles" >> WriteJsonl(out, records.ARTICLES)
-    deadletter | "WriteDeadletter" >> WriteJsonl(out, records.DEADLETTER)
-    for name in (records.EVENTS, records.STORIES, records.ALERTS):
-        (pipeline | f"No{name.title()}" >> beam.Create([])) | f"Write{name.title()}" >> WriteJsonl(out, name)
+    for name, pcoll in outputs.items():
+        pcoll | f"Write{name.title()}" >> WriteJsonl(out, name)
 
+    articles = outputs[records.ARTICLES]
     counts = [
         items | "CountInputs" >> CountAs("inputs"),
         articles | "CountArticles" >> CountAs(records.ARTICLES),
-        deadletter | "CountDeadletter" >> CountAs(records.DEADLETTER),
+        outputs[records.DEADLETTER] | "CountDeadletter" >> CountAs(records.DEADLETTER),
         articles
         | "ExactCopies" >> beam.Filter(lambda a: a.get("duplicate_kind") == "exact")
         | "CountExact" >> CountAs("exact_duplicates"),

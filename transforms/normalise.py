@@ -6,7 +6,7 @@ from newsmon.transforms import records
 
 def normalise_item(item: dict) -> dict:
     """An article record for one raw item (see `transforms.readers` for the raw fields)."""
-    return records.new_article(
+    article = records.new_article(
         origin=item["origin"],
         input_ref=item["input"],
         order_key=item["order_key"],
@@ -18,3 +18,6 @@ def normalise_item(item: dict) -> dict:
         published_at=item.get("published"),
         language="en",
     )
+    if records.ARRIVAL in item:
+        article[records.ARRIVAL] = item[records.ARRIVAL]
+    return article
