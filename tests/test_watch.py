@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS, SHARED
+from conftest import SEEDS, SHARED, read_jsonl
 from watchproc import WatchProcess, drop_file, read_records, wait_for
 
 FEED = SHARED / "eval" / "feeds" / "realworld" / "input" / "guardian.rss"
@@ -72,7 +72,18 @@ def with_new_item(feed: bytes) -> bytes:
     return feed.replace(b"<item>", item + b"<item>", 1)
 
 
-def test_watch_streams_files_and_feed_and_restarts_without_repeats(tmp_path, feed_server):
+def analysis_of(article: dict) -> tuple:
+    """What the analysis made of an article, apart from where it came from."""
+    entities = sorted((e["name"], e["type"], e["count"]) for e in article["entities"])
+    return article["title"], article["text"], article["published_at"], article["language"], entities
+
+
+def perturbed(seed: Path, marker: str) -> str:
+    """A seed article as a later edition of it: the same story with one more paragraph."""
+    return seed.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{marker}: officials confirmed the report on Friday.\n"
+
+
+def test_watch_streams_files_and_feed_and_restarts_without_repeats(tmp_path, feed_server, seed_run):
     server, served = feed_server
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
@@ -83,11 +94,12 @@ def test_watch_streams_files_and_feed_and_restarts_without_repeats(tmp_path, fee
     watch = WatchProcess(*args)
     try:
         watch.wait_ready()
-        drop_file(SEED_FILES[0], inbox, "first.txt")
-        drop_file(SEED_FILES[1], inbox, "second.txt")
+        for seed in SEED_FILES:
+            drop_file(seed, inbox, seed.name)
         (inbox / ".still-copying.txt").write_text("a half-written file is never read\n")
         drop_file(SEED_FILES[0], inbox, "empty.txt", text="\n\n")
-        wait_for(lambda: {"first.txt", "second.txt"} <= set(paths_written(out)), WITHIN_S, "the dropped files", watch)
+        wait_for(lambda: {seed.name for seed in SEED_FILES} <= set(paths_written(out)), WITHIN_S,
+                 "the dropped files", watch)
         wait_for(lambda: any(d["input"].endswith("empty.txt") for d in read_records(out / "deadletter.jsonl")),
                  WITHIN_S, "the empty file's dead-letter", watch)
         wait_for(lambda: len(feed_articles(out, server.url)) >= FEED_ITEMS, WITHIN_S, "the feed's items", watch)
@@ -102,23 +114,26 @@ def test_watch_streams_files_and_feed_and_restarts_without_repeats(tmp_path, fee
     assert any("ready" in line for line in watch.stdout)
     assert any("status" in line and "articles=" in line and "lag" in line for line in watch.stderr), watch.log()
     assert "still-copying.txt" not in paths_written(out)
+    streamed = {Path(a["path"]).name: analysis_of(a) for a in read_records(out / "articles.jsonl") if a.get("path")}
+    batch = {Path(a["path"]).name: analysis_of(a) for a in read_jsonl(seed_run / "articles.jsonl")}
+    assert streamed == batch, "watch (Prism, streaming) and run (batch) must analyse the seeds alike"
     storm = [a for a in feed_articles(out, server.url) if a["title"].startswith("Storm floods")]
     assert len(storm) == 1 and storm[0]["url"].endswith("storm-portugal")
     assert storm[0]["source"] and "arrival" not in storm[0]
 
-    drop_file(SEED_FILES[2], inbox, "while-stopped.txt")
+    drop_file(SEED_FILES[2], inbox, "while-stopped.txt", text=perturbed(SEED_FILES[2], "UPDATE"))
     watch = WatchProcess(*args)
     try:
         watch.wait_ready()
         wait_for(lambda: "while-stopped.txt" in paths_written(out), WITHIN_S, "the file dropped while stopped", watch)
-        drop_file(SEED_FILES[3], inbox, "after-restart.txt")
+        drop_file(SEED_FILES[3], inbox, "after-restart.txt", text=perturbed(SEED_FILES[3], "LATEST"))
         wait_for(lambda: "after-restart.txt" in paths_written(out), WITHIN_S, "the file dropped after restart", watch)
         assert watch.stop(signal.SIGINT) == 0, watch.log()
     finally:
         watch.kill()
 
     written = paths_written(out)
-    assert set(written) == {"first.txt", "second.txt", "while-stopped.txt", "after-restart.txt"}
+    assert set(written) == {seed.name for seed in SEED_FILES} | {"while-stopped.txt", "after-restart.txt"}
     assert set(written.values()) == {1}, f"a file was written twice: {written}"
     feed_ids = Counter(a["id"] for a in feed_articles(out, server.url))
     assert len(feed_ids) == FEED_ITEMS + 1 and set(feed_ids.values()) == {1}

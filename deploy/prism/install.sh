@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-BEAM_VERSION=${BEAM_VERSION:-$(.venv/bin/python -c 'import apache_beam; print(apache_beam.__version__)')}
+BEAM_VERSION=${BEAM_VERSION:-$(.venv/bin/python -c 'from importlib.metadata import version; print(version("apache-beam"))')}
 BIN_DIR="$PWD/.venv/bin"
 stamp="$BIN_DIR/.prism-version"
 if [ -x "$BIN_DIR/prism" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$BEAM_VERSION" ]; then
