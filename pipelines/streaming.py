@@ -77,9 +77,10 @@ def build_sinks(outputs: dict, watch: WatchOptions) -> list:
     that yields each per-input record's `arrival` once the bulk holding it succeeded. An arrival
     counts as processed when every sink has acknowledged every record of it.
     """
-    if watch.es_url:
-        raise RunnerUnavailable("--es-url: the Elasticsearch sink is not in this build; use --output DIR")
-    return [outputs | "WriteJsonl" >> WriteJsonlLive(watch.output_dir)]
+    sinks = []
+    if watch.output_dir:
+        sinks.append(outputs | "WriteJsonl" >> WriteJsonlLive(watch.output_dir))
+    return sinks
 
 
 def build(pipeline: beam.Pipeline, watch: WatchOptions) -> None:

@@ -67,6 +67,8 @@ def watch_options(args: argparse.Namespace) -> WatchOptions:
         raise ConfigError(f"--dir {args.dir}: no such directory; create it or fix the path")
     if not args.output and not args.es_url:
         raise ConfigError("nothing to write to; add --output DIR and/or --es-url URL")
+    if args.es_url:
+        raise ConfigError("--es-url: the Elasticsearch sink is not in this build yet; use --output DIR")
     for name in ("poll_interval", "status_interval", "drain_timeout", "start_timeout"):
         if getattr(args, name) <= 0:
             raise ConfigError(f"--{name.replace('_', '-')} must be a positive number of seconds")
@@ -164,6 +166,8 @@ def handle(args: argparse.Namespace) -> int:
         result = start(watch)
     except RunnerUnavailable as exc:
         return fail(str(exc))
+    except Exception as exc:  # the runner's own start-up failure: say so in one line, never fall back
+        return fail(f"the streaming runner did not start: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", 1)
     catch_stop_signals(stop)  # Beam's job server takes SIGINT over to stop itself at once
     if not wait_until_polling(result, watch, started, args.start_timeout, stop):
         if not is_terminal(result):

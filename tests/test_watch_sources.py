@@ -153,3 +153,19 @@ def test_append_lines_writes_whole_lines(tmp_path):
     append_lines(path, [json.dumps({"id": "c"})])
     with open(path, encoding="utf-8") as handle:
         assert [json.loads(line)["id"] for line in handle] == ["a", "b", "c"]
+
+
+def test_watch_names_prism_explicitly_and_refuses_to_run_without_it(monkeypatch, tmp_path):
+    from newsmon.pipelines import streaming
+
+    watch = streaming.WatchOptions(inbox=str(tmp_path), state_dir=str(tmp_path / ".newsmon"), settings=SETTINGS,
+                                   output_dir=str(tmp_path / "out"))
+    options = streaming.beam_options(watch).get_all_options()
+    assert options["runner"] == "PrismRunner" and options["streaming"]
+    assert options["prism_location"] == streaming.prism_binary() and os.access(options["prism_location"], os.X_OK)
+
+    monkeypatch.setattr(streaming, "prism_binary", lambda: str(tmp_path / "no-prism"))
+    with pytest.raises(streaming.RunnerUnavailable, match="deploy/prism/install.sh"):
+        streaming.beam_options(watch)
+    watch.beam_args = ["--runner=FlinkRunner", "--flink_master=[local]"]
+    assert streaming.beam_options(watch).get_all_options()["runner"] == "FlinkRunner"
