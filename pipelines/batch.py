@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from newsmon.pipelines.analysis import AnalyseNews
+from newsmon.pipelines.analysis import UNDELIVERED, AnalyseNews, records_to_write
 from newsmon.transforms import records
+from newsmon.transforms.alerts import RuleSet
 from newsmon.transforms.readers import read_input
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sinks import CountAs, WriteJsonl, WriteSummary
@@ -21,6 +22,8 @@ class RunOptions:
     output_dir: str
     settings: Settings
     watch: list[str] = field(default_factory=list)
+    alert_rules: RuleSet = field(default_factory=lambda: RuleSet(()))
+    deliver_alerts: bool = True
     beam_args: list[str] = field(default_factory=list)
 
 
@@ -39,10 +42,10 @@ def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
         | "ListInputs" >> beam.Create(run.inputs)
         | "Read" >> beam.FlatMap(read_input, run.settings)
     )
-    outputs = items | "Analyse" >> AnalyseNews(run.settings, run.watch)
+    outputs = items | "Analyse" >> AnalyseNews(run.settings, run.alert_rules, run.deliver_alerts)
 
     out = run.output_dir
-    for name, pcoll in outputs.items():
+    for name, pcoll in records_to_write(outputs).items():
         pcoll | f"Write{name.title()}" >> WriteJsonl(out, name)
 
     articles = outputs[records.ARTICLES]
@@ -50,6 +53,8 @@ def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
         items | "CountInputs" >> CountAs("inputs"),
         articles | "CountArticles" >> CountAs(records.ARTICLES),
         outputs[records.DEADLETTER] | "CountDeadletter" >> CountAs(records.DEADLETTER),
+        outputs[records.ALERTS] | "CountAlerts" >> CountAs(records.ALERTS),
+        outputs[UNDELIVERED] | "CountUndelivered" >> CountAs(UNDELIVERED),
         articles
         | "ExactCopies" >> beam.Filter(lambda a: a.get("duplicate_kind") == "exact")
         | "CountExact" >> CountAs("exact_duplicates"),

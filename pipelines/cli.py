@@ -22,10 +22,10 @@ def _configure_logging() -> None:
 
 _configure_logging()
 
-from newsmon.pipelines import run_command, watch_command  # noqa: E402  (after logging is set up)
+from newsmon.pipelines import rules_command, run_command, watch_command  # noqa: E402  (after logging is set up)
 
 # Each command module provides `add_parser(subparsers)`; the parser's `handler` runs it.
-COMMANDS = (run_command, watch_command)
+COMMANDS = (run_command, rules_command, watch_command)
 
 
 class OneLineErrorParser(argparse.ArgumentParser):

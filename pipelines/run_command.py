@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from newsmon.pipelines.batch import RunOptions, run_pipeline
+from newsmon.transforms.alerts import rules_for_run
 from newsmon.transforms.inputs import InputError, expand_inputs
 from newsmon.transforms.nlp import ModelNotInstalled
 from newsmon.transforms.settings import ConfigError, load_settings
@@ -49,6 +50,7 @@ def handle(args: argparse.Namespace) -> int:
     try:
         settings = load_settings(args.config)
         inputs = expand_inputs(args.inputs)
+        alert_rules = rules_for_run(settings.get("alerts.rules"), args.watch)
     except (ConfigError, InputError) as exc:
         return fail(str(exc))
     if args.no_es and not args.output:
@@ -57,7 +59,8 @@ def handle(args: argparse.Namespace) -> int:
     Path(output_dir).mkdir(parents=True, exist_ok=True)
     print(f"newsmon run: {len(inputs)} input(s)", file=sys.stderr)
     try:
-        run_pipeline(RunOptions(inputs=inputs, output_dir=output_dir, settings=settings, watch=args.watch))
+        run_pipeline(RunOptions(inputs=inputs, output_dir=output_dir, settings=settings, watch=args.watch,
+                                alert_rules=alert_rules, deliver_alerts=settings.get("alerts.deliver")))
     except ModelNotInstalled as exc:
         return fail(str(exc))
     with open(os.path.join(output_dir, "summary.json"), encoding="utf-8") as handle:

@@ -17,7 +17,8 @@ from apache_beam.transforms import trigger, window
 from apache_beam.transforms.periodicsequence import PeriodicImpulse
 from apache_beam.utils.timestamp import Timestamp
 
-from newsmon.pipelines.analysis import AnalyseNews
+from newsmon.pipelines.analysis import AnalyseNews, records_to_write
+from newsmon.transforms.alerts import RuleSet
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sources.directory import WatchDirectory
 from newsmon.transforms.sources.feeds import FeedSource, WatchFeeds
@@ -39,7 +40,8 @@ class WatchOptions:
     es_url: str | None = None
     index_prefix: str = "newsmon"
     feeds: list[FeedSource] = field(default_factory=list)
-    watch: list[str] = field(default_factory=list)
+    alert_rules: RuleSet = field(default_factory=lambda: RuleSet(()))
+    deliver_alerts: bool = True
     poll_interval_s: float = 0.5
     beam_args: list[str] = field(default_factory=list)
 
@@ -62,11 +64,14 @@ def beam_options(watch: WatchOptions) -> PipelineOptions:
 
 
 def live_window(items):
-    """Fire every grouping step per element: an unbounded input has no end to wait for."""
+    """Fire every grouping step per element: an unbounded input has no end to wait for. Grouped
+    output keeps its elements' arrival time (not the end of the global window), so that event-time
+    stages downstream (alert windows and timers) fire as the watermark moves."""
     return items | "FireEachElement" >> beam.WindowInto(
         window.GlobalWindows(),
         trigger=trigger.Repeatedly(trigger.AfterCount(1)),
         accumulation_mode=trigger.AccumulationMode.DISCARDING,
+        timestamp_combiner=window.TimestampCombiner.OUTPUT_AT_EARLIEST,
     )
 
 
@@ -91,8 +96,8 @@ def build(pipeline: beam.Pipeline, watch: WatchOptions) -> None:
     if watch.feeds:
         sources.append(ticks | "WatchFeeds" >> WatchFeeds(watch.feeds, watch.state_dir, watch.settings))
     items = live_window(sources | "AllSources" >> beam.Flatten())
-    outputs = items | "Analyse" >> AnalyseNews(watch.settings, watch.watch)
-    acks = build_sinks(outputs, watch)
+    outputs = items | "Analyse" >> AnalyseNews(watch.settings, watch.alert_rules, watch.deliver_alerts)
+    acks = build_sinks(records_to_write(outputs), watch)
     acks | "AllAcks" >> beam.Flatten() | "RecordProcessed" >> RecordProcessed(watch.state_dir, len(acks))
 
 

@@ -18,6 +18,7 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.runners.runner import PipelineState
 
 from newsmon.pipelines.streaming import RunnerUnavailable, WatchOptions, start
+from newsmon.transforms.alerts import rules_for_run
 from newsmon.transforms.settings import ConfigError, load_settings
 from newsmon.transforms.sources import control
 from newsmon.transforms.sources.feeds import load_feeds
@@ -73,15 +74,17 @@ def watch_options(args: argparse.Namespace) -> WatchOptions:
         if getattr(args, name) <= 0:
             raise ConfigError(f"--{name.replace('_', '-')} must be a positive number of seconds")
     inbox = os.path.abspath(args.dir)
+    settings = load_settings(args.config)
     return WatchOptions(
         inbox=inbox,
         state_dir=os.path.abspath(args.state_dir or os.path.join(inbox, ".newsmon")),
-        settings=load_settings(args.config),
+        settings=settings,
         output_dir=os.path.abspath(args.output) if args.output else None,
         es_url=args.es_url,
         index_prefix=args.index_prefix,
         feeds=load_feeds(args.feeds) if args.feeds else [],
-        watch=args.watch,
+        alert_rules=rules_for_run(settings.get("alerts.rules"), args.watch),
+        deliver_alerts=settings.get("alerts.deliver"),
         poll_interval_s=args.poll_interval,
         beam_args=args.beam_option,
     )
@@ -95,8 +98,8 @@ def read_metrics(result) -> dict:
         return {}
     values = {}
     for counter in found.get("counters", []):
-        value = counter.committed if counter.committed is not None else counter.attempted
-        values[counter.key.metric.name] = values.get(counter.key.metric.name, 0) + (value or 0)
+        value = max(counter.committed or 0, counter.attempted or 0)
+        values[counter.key.metric.name] = values.get(counter.key.metric.name, 0) + value
     for dist in found.get("distributions", []):
         data = dist.committed if dist.committed is not None else dist.attempted
         if data is not None and data.count:

@@ -35,6 +35,8 @@ _SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "limits.max_items_per_input": (_positive_int, "a positive integer such as 10000"),
     "limits.fetch_timeout_s": (_positive_int, "a positive integer number of seconds"),
     "runner.workers": (_positive_int, "a positive integer (1 = in-process)"),
+    "alerts.rules": (lambda v: v is None or _non_empty_str(v), "null (packaged rules) or the path of a rules file"),
+    "alerts.deliver": (lambda v: isinstance(v, bool), "true or false"),
 }
 
 
