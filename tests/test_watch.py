@@ -89,7 +89,8 @@ def test_watch_streams_files_and_feed_and_restarts_without_repeats(tmp_path, fee
     inbox.mkdir()
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text(f"- url: {server.url}\n  interval_s: 1\n  headers: {{Accept: application/rss+xml}}\n")
-    args = ("--dir", str(inbox), "--output", str(out), "--feeds", str(feeds), "--status-interval", "1")
+    args = ("--dir", str(inbox), "--output", str(out), "--feeds", str(feeds), "--status-interval", "1",
+            "--watch", "Putin")
 
     watch = WatchProcess(*args)
     try:
@@ -103,6 +104,11 @@ def test_watch_streams_files_and_feed_and_restarts_without_repeats(tmp_path, fee
         wait_for(lambda: any(d["input"].endswith("empty.txt") for d in read_records(out / "deadletter.jsonl")),
                  WITHIN_S, "the empty file's dead-letter", watch)
         wait_for(lambda: len(feed_articles(out, server.url)) >= FEED_ITEMS, WITHIN_S, "the feed's items", watch)
+        putin_seed = next(a["id"] for a in read_records(out / "articles.jsonl")
+                          if (a.get("path") or "").endswith(SEED_FILES[0].name))
+        wait_for(lambda: [a for a in read_records(out / "alerts.jsonl")
+                          if a["rule"] == "watch:Vladimir Putin" and putin_seed in a["article_ids"]],
+                 WITHIN_S, "the watchlist alert on the first seed", watch)
         assert 304 in wait_for(lambda: server.statuses if 304 in server.statuses else None, WITHIN_S,
                                "a conditional GET answered 304", watch)
 
@@ -121,6 +127,7 @@ def test_watch_streams_files_and_feed_and_restarts_without_repeats(tmp_path, fee
     assert len(storm) == 1 and storm[0]["url"].endswith("storm-portugal")
     assert storm[0]["source"] and "arrival" not in storm[0]
 
+    alerts_before = read_records(out / "alerts.jsonl")
     drop_file(SEED_FILES[2], inbox, "while-stopped.txt", text=perturbed(SEED_FILES[2], "UPDATE"))
     watch = WatchProcess(*args)
     try:
@@ -137,6 +144,12 @@ def test_watch_streams_files_and_feed_and_restarts_without_repeats(tmp_path, fee
     assert set(written.values()) == {1}, f"a file was written twice: {written}"
     feed_ids = Counter(a["id"] for a in feed_articles(out, server.url))
     assert len(feed_ids) == FEED_ITEMS + 1 and set(feed_ids.values()) == {1}
+    alerts = read_records(out / "alerts.jsonl")
+    assert alerts[:len(alerts_before)] == alerts_before
+    restart_articles = {a["id"] for a in read_records(out / "articles.jsonl")
+                        if (a.get("path") or "").endswith(("while-stopped.txt", "after-restart.txt"))}
+    assert all(set(a["article_ids"]) & restart_articles for a in alerts[len(alerts_before):]), "re-alerted"
+    assert set(Counter(a["id"] for a in alerts).values()) == {1}
     deadletters = [d for d in read_records(out / "deadletter.jsonl") if d["input"].endswith("empty.txt")]
     assert len(deadletters) == 1 and deadletters[0]["reason"]
 
