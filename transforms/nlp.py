@@ -10,6 +10,7 @@ from typing import Iterator
 
 import apache_beam as beam
 import spacy
+from apache_beam.transforms.window import TimestampedValue
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -17,6 +18,8 @@ from newsmon.transforms.settings import Settings
 
 # Components newsmon needs from an en_core_web_* pipeline: NER, and the parse for events.
 USED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+# Internal field carrying an article's element timestamp through the batching step.
+ELEMENT_TIMESTAMP = "_element_timestamp"
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT")
 
 
@@ -66,12 +69,20 @@ class AnalyseArticles(beam.DoFn):
     def setup(self) -> None:
         self._nlp = load_model(self._settings.get("nlp.model"))
 
-    def process(self, batch: list[dict]) -> Iterator[dict]:
+    def process(self, batch: list[dict]) -> Iterator[TimestampedValue]:
         max_chars = self._settings.get("nlp.max_chars")
         texts = (nlp_text(article, max_chars) for article in batch)
         for article, doc in zip(batch, self._nlp.pipe(texts, batch_size=len(batch) or 1)):
             article["entities"] = model_entities(doc)
-            yield article
+            yield TimestampedValue(article, article.pop(ELEMENT_TIMESTAMP))
+
+
+def note_timestamp(article: dict, timestamp=beam.DoFn.TimestampParam) -> dict:
+    """Keep the article's element timestamp in the record across `BatchElements`, which emits
+    batches at the end of the global window: in a streaming run, windowed stages downstream
+    (alerts) would otherwise wait for a watermark that never comes."""
+    article[ELEMENT_TIMESTAMP] = timestamp
+    return article
 
 
 class ExtractEntities(beam.PTransform):
@@ -85,6 +96,7 @@ class ExtractEntities(beam.PTransform):
         size = self._settings.get("nlp.batch_size")
         return (
             articles
+            | "NoteTimestamps" >> beam.Map(note_timestamp)
             | "Batch" >> beam.BatchElements(min_batch_size=1, max_batch_size=size)
             | "RunModel" >> beam.ParDo(AnalyseArticles(self._settings))
         )

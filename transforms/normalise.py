@@ -112,7 +112,7 @@ def normalise_item(item: dict) -> dict:
         what = "only boilerplate" if cleaned.removed else "no text"
         return records.deadletter(item["input"], "normalise", "empty", f"the item holds {what}, no article text")
     dateline = item.get("dateline") or {}
-    return records.new_article(
+    article = records.new_article(
         origin=item["origin"],
         input_ref=item["input"],
         order_key=item["order_key"],
@@ -128,3 +128,6 @@ def normalise_item(item: dict) -> dict:
         place=dateline.get("place"),
         format=item.get("format"),
     )
+    if records.ARRIVAL in item:
+        article[records.ARRIVAL] = item[records.ARRIVAL]
+    return article

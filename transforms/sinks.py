@@ -7,8 +7,10 @@ from typing import Iterable
 
 import apache_beam as beam
 
+from newsmon.transforms import records
+
 # Fields that only steer the pipeline and are not part of the published record.
-INTERNAL_FIELDS = ("order_key",)
+INTERNAL_FIELDS = ("order_key", records.ARRIVAL)
 
 
 def public_fields(record: dict) -> dict:
