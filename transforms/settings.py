@@ -35,6 +35,9 @@ _SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "limits.max_items_per_input": (_positive_int, "a positive integer such as 10000"),
     "limits.fetch_timeout_s": (_positive_int, "a positive integer number of seconds"),
     "runner.workers": (_positive_int, "a positive integer (1 = in-process)"),
+    "entities.min_city_population": (lambda v: v in (500, 1000, 5000, 15000) and not isinstance(v, bool),
+                                     "one of the packaged GeoNames sets: 500, 1000, 5000 or 15000"),
+    "entities.match_city_population": (_positive_int, "a positive integer such as 1000000"),
 }
 
 

@@ -1,0 +1,70 @@
+"""The catalog: every known entity with its aliases, indexed by normalised name.
+
+One index serves gazetteer places, demonyms and the people/organisation table, so a span
+is looked up once whatever it turns out to be. It is built once per worker and only read.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from newsmon.transforms.entities.normalise import name_key
+
+# Kinds, strongest claim on a shared name first: a curated or country entry beats a city,
+# and a city beats the region named after it (news means the city).
+KIND_PRIORITY = {"person": 0, "org": 0, "place": 1, "country": 2, "demonym": 3, "city": 4, "region": 5}
+PLACE_KINDS = frozenset({"place", "country", "region", "city"})
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A canonical entity; places carry coordinates, demonyms the country they name."""
+
+    id: str
+    name: str
+    type: str
+    kind: str
+    country_code: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    population: int = 0
+    country: str | None = None
+
+    @property
+    def is_place(self) -> bool:
+        return self.kind in PLACE_KINDS
+
+    def rank(self) -> tuple[int, int]:
+        return (KIND_PRIORITY[self.kind], -self.population)
+
+
+@dataclass
+class Catalog:
+    """Normalised alias -> entities sharing it (best first), plus the surface forms to match."""
+
+    by_key: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
+    match_forms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    by_id: dict[str, Entity] = field(default_factory=dict)
+
+    def add(self, entity: Entity, aliases: list[str], matchable: bool) -> None:
+        """Index `entity` under its name and aliases; `matchable` ones are also searched for in text."""
+        known = self.by_id.setdefault(entity.id, entity)
+        for alias in {entity.name, *aliases}:
+            key = name_key(alias)
+            if not key:
+                continue
+            entries = self.by_key[key]
+            if known not in entries:
+                entries.append(known)
+            if matchable:
+                self.match_forms[known.id].add(alias)
+
+    def finish(self) -> "Catalog":
+        """Order each key's entities by rank once, so lookups stay cheap."""
+        for entries in self.by_key.values():
+            entries.sort(key=Entity.rank)
+        self.by_key = dict(self.by_key)
+        return self
+
+    def lookup(self, name: str) -> list[Entity]:
+        return self.by_key.get(name_key(name), [])

@@ -1,0 +1,180 @@
+"""Per-document resolution: candidates -> canonical entities with types, ids and mentions.
+
+Order of evidence, strongest first: the catalog (gazetteer, demonyms, people/organisation
+table), the article itself (a surname goes to the full name the article introduced; one
+name gets one type per article), lexical cues (head nouns, acronyms), and last the model's
+label. The catalog and matcher are built once per worker; `resolve` only reads them.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from newsmon.transforms.entities.candidates import AliasMatcher, Candidate, model_candidates, without_overlaps
+from newsmon.transforms.entities.catalog import PLACE_KINDS, Catalog, Entity
+from newsmon.transforms.entities.mention import Mention
+from newsmon.transforms.entities.normalise import derived_id, fold, name_key
+from newsmon.transforms.entities.type_rules import (
+    credited_person, has_acronym, head_type, inside_document_title, listed_together, used_as_place, vote,
+)
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+@dataclass
+class _Decision:
+    """What one candidate resolved to: a catalog entity, or a name and type of its own."""
+
+    entity: Entity | None = None
+    person_pending: bool = False
+    name: str | None = None
+    type: str | None = None
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(fold(text).replace("-", " ").split())
+
+
+class EntityResolver:
+    """Resolves the entities of spaCy docs against one catalog."""
+
+    def __init__(self, vocab: Vocab, catalog: Catalog):
+        self._catalog = catalog
+        self._matcher = AliasMatcher(vocab, catalog)
+
+    def _choose(self, cand: Candidate, entries: list[Entity], key_labels: list[str], text: str) -> _Decision:
+        """The catalog entity for a model span, where the catalog knows the name at all."""
+        label = cand.label
+        if label == "EVENT" or not entries:
+            return _Decision()
+        if label == "PERSON":
+            people = [e for e in entries if e.kind == "person"]
+            if people:
+                return _Decision(people[0])
+            if cand.titled:
+                return _Decision()
+            # A lone word the model calls a person is a surname only if the article introduced
+            # that person in full; decided once all full names are known.
+            return _Decision(person_pending=True) if len(cand.text.split()) == 1 else _Decision(entries[0])
+        preferred = {
+            "ORG": ("org",),
+            "NORP": ("demonym",),
+            "GPE": tuple(PLACE_KINDS),
+            "LOC": tuple(PLACE_KINDS),
+            "FAC": tuple(PLACE_KINDS),
+        }[label]
+        best = next((e for e in entries if e.kind in preferred), entries[0])
+        if label == "ORG" and best.kind in ("city", "region"):
+            place_votes = any(other in PLACE_LABELS for other in key_labels)
+            if not (place_votes or used_as_place(text, cand.start, cand.end)):
+                return _Decision()
+        return _Decision(best)
+
+    def _full_people(self, cands: list[Candidate], decisions: list[_Decision]) -> dict[tuple[str, ...], list]:
+        """Full person names the article uses: words -> [name, entity or None, mention count]."""
+        people: dict[tuple[str, ...], list] = {}
+        for cand, decision in zip(cands, decisions):
+            entity = decision.entity
+            if entity is not None and entity.kind == "person":
+                name = entity.name
+            elif (entity is None and not decision.person_pending and cand.label == "PERSON"
+                  and len(cand.text.split()) >= 2 and not has_acronym(cand.text) and head_type(cand.text) is None):
+                name = cand.text
+            else:
+                continue
+            words = _words(name)
+            if len(words) >= 2:
+                people.setdefault(words, [name, entity, 0])[2] += 1
+        return people
+
+    @staticmethod
+    def _fuller_name(words: tuple[str, ...], people: dict[tuple[str, ...], list]) -> list | None:
+        """The most-mentioned full name that ends with `words` ("Aliyev" -> "Ilham Aliyev")."""
+        best = None
+        for full, entry in people.items():
+            if len(full) > len(words) and full[-len(words):] == words and (best is None or entry[2] > best[2]):
+                best = entry
+        return best
+
+    def resolve(self, doc: Doc) -> list[Mention]:
+        text = doc.text
+        cands = without_overlaps(model_candidates(doc) + self._matcher.candidates(doc))
+        keys = [name_key(c.text) for c in cands]
+        labels_by_key: dict[str, list[str]] = defaultdict(list)
+        for cand, key in zip(cands, keys):
+            if cand.label is not None:
+                labels_by_key[key].append(cand.label)
+
+        decisions = []
+        for cand, key in zip(cands, keys):
+            if cand.matched is not None:
+                decisions.append(_Decision(cand.matched))
+            else:
+                decisions.append(self._choose(cand, self._catalog.by_key.get(key, []), labels_by_key[key], text))
+
+        people = self._full_people(cands, decisions)
+        for cand, key, decision in zip(cands, keys, decisions):
+            entity = decision.entity
+            may_be_surname = (
+                decision.person_pending
+                or (entity is None and cand.label in ("PERSON", "ORG", "GPE"))
+                or (entity is not None and entity.kind == "person" and len(cand.text.split()) == 1)
+            )
+            fuller = self._fuller_name(_words(cand.text), people) if may_be_surname and cand.label != "NORP" else None
+            if fuller is not None:
+                decision.entity, decision.name, decision.type = fuller[1], fuller[0], "PERSON"
+            elif decision.person_pending:
+                entries = self._catalog.by_key[key]
+                people_entries = [e for e in entries if e.kind == "person"]
+                decision.entity = people_entries[0] if people_entries else entries[0]
+            decision.person_pending = False
+
+        self._type_unknown(cands, keys, decisions, text)
+        return self._mentions(cands, decisions)
+
+    @staticmethod
+    def _type_unknown(cands: list[Candidate], keys: list[str], decisions: list[_Decision], text: str) -> None:
+        """Names outside the catalog: lexical and layout cues first, then the article's majority
+        label; a lone "person" listed among places is a place. The name shown is the spelling
+        the article uses most. Words of a treaty's title are dropped (type None)."""
+        pending = [i for i, d in enumerate(decisions) if d.entity is None and d.type is None]
+        labels: dict[str, list[str]] = defaultdict(list)
+        for i in pending:
+            labels[keys[i]].append(cands[i].label)
+        spellings: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        for i in pending:
+            cand = cands[i]
+            if inside_document_title(text, cand.start):
+                continue
+            if credited_person(text, cand.start, cand.credited, cand.text):
+                lexical = "PERSON"
+            else:
+                lexical = head_type(cand.text) or ("ORG" if cand.label == "PERSON" and has_acronym(cand.text) else None)
+            decisions[i].type = lexical or vote(labels[keys[i]])
+            if decisions[i].type == "PERSON" and not cand.titled and len(cand.text.split()) == 1:
+                neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(cands)]
+                for j in neighbours:
+                    left, right = (cands[j], cand) if j < i else (cand, cands[j])
+                    kind = decisions[j].type or (decisions[j].entity.type if decisions[j].entity else None)
+                    if kind in ("GPE", "LOC") and listed_together(text, left.end, right.start):
+                        decisions[i].type = kind
+            spellings[(decisions[i].type, keys[i])][cand.text] += 1
+        for i in pending:
+            if decisions[i].type is not None:
+                decisions[i].name = spellings[(decisions[i].type, keys[i])].most_common(1)[0][0]
+
+    @staticmethod
+    def _mentions(cands: list[Candidate], decisions: list[_Decision]) -> list[Mention]:
+        mentions = []
+        for cand, decision in zip(cands, decisions):
+            entity = decision.entity
+            if entity is not None:
+                mentions.append(Mention(cand.start, cand.end, cand.text, entity.name, entity.type, entity.id,
+                                        entity.lat, entity.lon, entity.country_code))
+            elif decision.type is not None:
+                mentions.append(Mention(cand.start, cand.end, cand.text, decision.name, decision.type,
+                                        derived_id(decision.type, decision.name)))
+        return mentions

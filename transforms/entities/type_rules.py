@@ -1,0 +1,92 @@
+"""Type evidence the small model misses: head nouns, acronyms, locative context, votes.
+
+These rules decide the type of names outside the catalog, and whether a city or region name
+the model called ORG is used as a place ("through Gaziantep", "Tovuz district") or as an
+organisation named after one ("Liverpool beat Arsenal").
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_ORG_HEADS = frozenset(
+    "ministry ministries forces army navy air council committee party agency bank university college school "
+    "group court parliament assembly office service services police guard brigade battalion regiment front "
+    "movement coalition alliance company corporation corp inc ltd plc association federation organization "
+    "organisation commission fund institute foundation department union club fc team league network "
+    "newspaper channel radio television tv press times post news agency authority board bureau cabinet "
+    "government administration secretariat delegation mission embassy consulate church".split()
+)
+_GPE_HEADS = frozenset(
+    "region province district oblast krai republic governorate county prefecture territory territories "
+    "municipality canton emirate state kingdom city town village rayon".split()
+)
+_LOC_HEADS = frozenset(
+    "valley island islands mountains mountain hills river sea lake desert peninsula gulf bay strait straits "
+    "ocean coast plain plateau basin corridor".split()
+)
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|into|from|to|at|near|through|via|across|around|outside|inside|toward|towards|over|"
+    r"within|throughout|visited|visit|reach|reached|entered|left|capital|city|town|village)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_PLACE_AFTER = re.compile(r"^[\s-]*(?:%s)\b" % "|".join(sorted(_GPE_HEADS | _LOC_HEADS)), re.IGNORECASE)
+_ACRONYM = re.compile(r"^[A-Z]{2,}$")
+_ROMAN = re.compile(r"^[IVXLC]+$")
+
+
+def head_type(name: str) -> str | None:
+    """The type implied by a name's last word ("Armed Forces" -> ORG, "Tovuz district" -> GPE)."""
+    last = name.rsplit(None, 1)[-1].lower().strip(".")
+    if " " not in name.strip():
+        return None
+    if last in _ORG_HEADS:
+        return "ORG"
+    if last in _GPE_HEADS:
+        return "GPE"
+    if last in _LOC_HEADS:
+        return "LOC"
+    return None
+
+
+def has_acronym(name: str) -> bool:
+    """A word in capitals ("AMN Telegram"): people's names do not contain acronyms."""
+    return any(_ACRONYM.match(word) and not _ROMAN.match(word) for word in name.split())
+
+
+def used_as_place(text: str, start: int, end: int) -> bool:
+    """A locative preposition before the name, or a place noun after it."""
+    return bool(_LOCATIVE_BEFORE.search(text[max(0, start - 30):start]) or _PLACE_AFTER.match(text[end:end + 20]))
+
+
+def vote(labels: list[str]) -> str:
+    """The label the model gave most often to one name in one document (first seen on ties)."""
+    counts = Counter(labels)
+    best = max(counts.values())
+    return next(label for label in labels if counts[label] == best)
+
+
+_BYLINE_BEFORE = re.compile(r"(?:^|\n)[ \t]*(?:By|BY|Text by|Photo by|Photo:)[ \t]+$")
+_PERSON_NAME = re.compile(r"^[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}$")
+_LIST_GLUE = re.compile(r"^\s*(?:,|,?\s+(?:and|or))\s*$")
+_DOCUMENT_TITLE_BEFORE = re.compile(
+    r"\b(?:Protocol|Treaty|Agreement|Accords?|Convention|Declaration|Charter|Memorandum|Act|Resolution)"
+    r"\s+(?:on|of|for|to)\s+(?:(?:[A-Z][\w-]*|and|of|the|on|for)\s+)*$"
+)
+
+
+def credited_person(text: str, start: int, credited: bool, name: str) -> bool:
+    """A byline or photo credit names a person: "By Jeila Aliyeva", "Hayk Baghdasaryan / AGENCY"."""
+    if not _PERSON_NAME.match(name) or head_type(name) or has_acronym(name):
+        return False
+    return credited or bool(_BYLINE_BEFORE.search(text[max(0, start - 20):start]))
+
+
+def listed_together(text: str, left_end: int, right_start: int) -> bool:
+    """Two names joined only by a comma or "and"/"or": items of one list, hence of one kind."""
+    return 0 <= right_start - left_end <= 8 and bool(_LIST_GLUE.match(text[left_end:right_start]))
+
+
+def inside_document_title(text: str, start: int) -> bool:
+    """A word inside a treaty's or law's title ("Protocol on Armistice and Ceasefire") names no entity."""
+    return bool(_DOCUMENT_TITLE_BEFORE.search(text[max(0, start - 80):start]))
