@@ -7,6 +7,7 @@ name: capitalised like the alias (acronyms exactly), and a one-word match must b
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.lang.en import English
@@ -17,6 +18,7 @@ from spacy.vocab import Vocab
 from newsmon.transforms.entities.catalog import Catalog, Entity
 from newsmon.transforms.entities.cleanup import clean_span
 from newsmon.transforms.entities.tables import ENTITY_TYPES
+from newsmon.transforms.entities.type_rules import is_generic_institution
 
 
 @dataclass
@@ -29,7 +31,11 @@ class Candidate:
     label: str | None
     titled: bool = False
     credited: bool = False
+    tail: bool = False
     matched: Entity | None = None
+
+
+_SLASHED_ACRONYM = re.compile(r"(?<=/)[A-Z]{2,}(?=/)")
 
 
 class AliasMatcher:
@@ -47,6 +53,8 @@ class AliasMatcher:
         }
 
     def _reads_as_name(self, entity_id: str, span) -> bool:
+        """Written as the alias is (acronyms exactly), capitalised, or in a capitalised dateline;
+        one word must be a proper noun, or a demonym inside a sentence ("said Ukrainian officials")."""
         text = span.text
         if text in self._forms[entity_id]:
             exact = True
@@ -55,11 +63,24 @@ class AliasMatcher:
         else:
             return text.isupper() and len(text) >= 4
         if len(span) == 1 and not text.isupper():
-            return span[0].pos_ == "PROPN" or (exact and span[0].tag_ == "NNP")
+            token = span[0]
+            if self._catalog.by_id[entity_id].kind == "demonym":
+                return exact and not token.is_sent_start and token.tag_ in ("JJ", "NNP", "NNPS", "NNS")
+            return token.pos_ == "PROPN" or (exact and token.tag_ == "NNP")
         return True
 
-    def candidates(self, doc: Doc) -> list[Candidate]:
+    def _acronyms_between_slashes(self, text: str) -> list[Candidate]:
+        """Acronyms the tokenizer leaves glued to slashes, as in the dateline "/TASS/."."""
         found = []
+        for match in _SLASHED_ACRONYM.finditer(text):
+            entity = next((e for e in self._catalog.lookup(match.group()) if match.group() in self._forms.get(e.id, ())), None)
+            if entity is not None:
+                found.append(Candidate(match.start(), match.end(), match.group(), None, matched=entity))
+        return found
+
+    def candidates(self, doc: Doc, text: str) -> list[Candidate]:
+        """Catalog names in `doc` that read as names; `text` is `doc.text`, read once by the caller."""
+        found = self._acronyms_between_slashes(text)
         strings = doc.vocab.strings
         for match_id, start, end in self._matcher(doc):
             span = doc[start:end]
@@ -70,14 +91,30 @@ class AliasMatcher:
         return found
 
 
-def model_candidates(doc: Doc) -> list[Candidate]:
-    """The model's entities of the contract's types, cleaned; one span may yield several names."""
+def _person_end(doc: Doc, ent) -> int:
+    """A person span cut short ("Maria Corina" of "Maria Corina Machado") takes the capitalised
+    proper nouns outside any entity that directly follow it."""
+    end = ent.end
+    while end < len(doc) and end - ent.end < 2:
+        token = doc[end]
+        if (token.pos_ != "PROPN" or not token.is_title or token.ent_type_ or token.is_sent_start
+                or doc[end - 1].tag_ == "POS"):
+            break
+        end += 1
+    return doc[end - 1].idx + len(doc[end - 1]) if end > ent.end else ent.end_char
+
+
+def model_candidates(doc: Doc, text: str) -> list[Candidate]:
+    """The model's entities of the contract's types, cleaned; one span may yield several names.
+    `text` is `doc.text`, which spaCy rebuilds from the tokens on every access: read it once."""
     found = []
     for ent in doc.ents:
         if ent.label_ not in ENTITY_TYPES:
             continue
-        for span in clean_span(doc.text, ent.start_char, ent.end_char, person=ent.label_ == "PERSON"):
-            found.append(Candidate(span.start, span.end, span.text, ent.label_, span.titled, span.credited))
+        person = ent.label_ == "PERSON"
+        end = _person_end(doc, ent) if person else ent.end_char
+        for span in clean_span(text, ent.start_char, end, person=person):
+            found.append(Candidate(span.start, span.end, span.text, ent.label_, span.titled, span.credited, span.tail))
     return found
 
 
@@ -92,3 +129,20 @@ def without_overlaps(candidates: list[Candidate]) -> list[Candidate]:
         taken.append(cand)
         occupied.append((cand.start, cand.end))
     return sorted(taken, key=lambda c: c.start)
+
+
+_POSSESSIVE_GAP = re.compile(r"^['’ʼ]s\s+$")
+
+
+def with_possessors(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """ "Russia’s" + "Foreign Ministry" -> one ORG "Russia’s Foreign Ministry": a bare
+    "Foreign Ministry" would give every country's ministry the same id."""
+    merged: list[Candidate] = []
+    for cand in candidates:
+        previous = merged[-1] if merged else None
+        if (previous is not None and cand.label == "ORG" and cand.text[0].isupper() and is_generic_institution(cand.text)
+                and _POSSESSIVE_GAP.match(text[previous.end:cand.start])):
+            merged[-1] = Candidate(previous.start, cand.end, text[previous.start:cand.end], "ORG")
+        else:
+            merged.append(cand)
+    return merged

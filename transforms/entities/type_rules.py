@@ -27,11 +27,21 @@ _LOC_HEADS = frozenset(
 )
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|into|from|to|at|near|through|via|across|around|outside|inside|toward|towards|over|"
-    r"within|throughout|visited|visit|reach|reached|entered|left|capital|city|town|village)\s+(?:the\s+)?$",
+    r"within|throughout|visited|visit|reach|reached|entered|left|capital|city|town|village|"
+    r"(?:state|province|region|city|town|village|district|county|republic|capital) of)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _PLACE_AFTER = re.compile(r"^[\s-]*(?:%s)\b" % "|".join(sorted(_GPE_HEADS | _LOC_HEADS)), re.IGNORECASE)
 _ACRONYM = re.compile(r"^[A-Z]{2,}$")
+_DATELINE_AFTER = re.compile(r"^\s*(?:,|\(|-|–|—)")
+# Modifiers of generic institution names ("Foreign Ministry", "Supreme Court"), which need
+# their country to name one institution.
+_GENERIC_ORG_WORDS = _ORG_HEADS | frozenset(
+    "foreign defence defense interior justice finance economy economic health education emergency emergencies "
+    "armed supreme constitutional central national border security intelligence state federal presidential "
+    "military general prosecutor prosecutor's prosecutors high appeals electoral election ground special "
+    "affairs of the and for".split()
+)
 _ROMAN = re.compile(r"^[IVXLC]+$")
 
 
@@ -54,9 +64,20 @@ def has_acronym(name: str) -> bool:
     return any(_ACRONYM.match(word) and not _ROMAN.match(word) for word in name.split())
 
 
+def is_dateline(text: str, start: int, end: int) -> bool:
+    """A capitalised place opening a line before a comma or dash: "BERLIN, Jan 15", "CAIRO -"."""
+    name = text[start:end]
+    line_start = text.rfind("\n", 0, start) + 1
+    return name.isupper() and not text[line_start:start].strip() and bool(_DATELINE_AFTER.match(text[end:end + 4]))
+
+
 def used_as_place(text: str, start: int, end: int) -> bool:
-    """A locative preposition before the name, or a place noun after it."""
-    return bool(_LOCATIVE_BEFORE.search(text[max(0, start - 30):start]) or _PLACE_AFTER.match(text[end:end + 20]))
+    """A locative preposition before the name, a place noun after it, or a dateline."""
+    return bool(
+        _LOCATIVE_BEFORE.search(text[max(0, start - 30):start])
+        or _PLACE_AFTER.match(text[end:end + 20])
+        or is_dateline(text, start, end)
+    )
 
 
 def vote(labels: list[str]) -> str:
@@ -90,3 +111,30 @@ def listed_together(text: str, left_end: int, right_start: int) -> bool:
 def inside_document_title(text: str, start: int) -> bool:
     """A word inside a treaty's or law's title ("Protocol on Armistice and Ceasefire") names no entity."""
     return bool(_DOCUMENT_TITLE_BEFORE.search(text[max(0, start - 80):start]))
+
+
+def is_generic_institution(name: str) -> bool:
+    """Every word is generic ("Foreign Ministry", "Armed Forces"): the name needs its country."""
+    return all(word.lower() in _GENERIC_ORG_WORDS for word in name.split())
+
+
+def inside_title_phrase(text: str, start: int, end: int, titles: list[str]) -> bool:
+    """A word that belongs to a multi-word title around it: "State" in "Secretary of State"."""
+    word = text[start:end]
+    for title in titles:
+        if " " not in title or word not in title.split():
+            continue
+        offset = title.split().index(word)
+        left = sum(len(w) + 1 for w in title.split()[:offset])
+        if text[start - left:start - left + len(title)] == title:
+            return True
+    return False
+
+
+_ACRONYM_AFTER_NAME = re.compile(r"^\s*\(([A-Z][A-Z-]{1,9})\)")
+
+
+def acronym_after(text: str, name_end: int) -> str | None:
+    """The acronym a name defines in brackets right after it: "Long Name (ACR)"."""
+    match = _ACRONYM_AFTER_NAME.match(text[name_end:name_end + 14])
+    return match.group(1) if match else None
