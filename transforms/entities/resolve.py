@@ -7,6 +7,7 @@ label. The catalog and matcher are built once per worker; `resolve` only reads t
 """
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ from newsmon.transforms.entities.candidates import (
 from newsmon.transforms.entities.catalog import PLACE_KINDS, Catalog, Entity
 from newsmon.transforms.entities.mention import Mention
 from newsmon.transforms.entities.normalise import derived_id, fold, name_key
-from newsmon.transforms.entities.cleanup import PERSON_TITLES
+from newsmon.transforms.entities.cleanup import PERSON_TITLES, is_junk
 from newsmon.transforms.entities.type_rules import (
     acronym_after, credited_person, has_acronym, head_type, inside_document_title, inside_title_phrase, is_dateline,
     listed_together, used_as_place, vote,
@@ -145,7 +146,31 @@ class EntityResolver:
             decision.person_pending = False
 
         self._type_unknown(cands, keys, decisions, doc, text)
+        self._add_missed_surnames(doc, text, cands, decisions)
         return self._mentions(cands, decisions)
+
+    @staticmethod
+    def _add_missed_surnames(doc: Doc, text: str, cands: list[Candidate], decisions: list[_Decision]) -> None:
+        """Later mentions of a person by surname that the model did not tag ("Bronner added"):
+        a capitalised proper noun equal to the last word of a full name in the same article."""
+        surnames: dict[str, _Decision] = {}
+        for cand, decision in zip(cands, decisions):
+            is_person = decision.type == "PERSON" or (decision.entity is not None and decision.entity.kind == "person")
+            words = cand.text.split()
+            if is_person and len(words) >= 2 and len(words[-1]) >= 3 and not is_junk(words[-1]):
+                surnames.setdefault(words[-1], decision)
+        if not surnames:
+            return
+        taken = sorted((c.start, c.end) for c in cands)
+        pattern = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(name) for name in surnames))
+        for match in pattern.finditer(text):
+            if any(start < match.end() and match.start() < end for start, end in taken):
+                continue
+            span = doc.char_span(match.start(), match.end())
+            if span is None or len(span) != 1 or span[0].pos_ != "PROPN":
+                continue
+            cands.append(Candidate(match.start(), match.end(), match.group(), "PERSON"))
+            decisions.append(surnames[match.group()])
 
     @staticmethod
     def _is_noise(doc: Doc, text: str, cand: Candidate) -> bool:
@@ -206,6 +231,7 @@ class EntityResolver:
 
     @staticmethod
     def _mentions(cands: list[Candidate], decisions: list[_Decision]) -> list[Mention]:
+        """One mention per typed candidate, in text order."""
         mentions = []
         for cand, decision in zip(cands, decisions):
             entity = decision.entity
@@ -215,4 +241,4 @@ class EntityResolver:
             elif decision.type is not None:
                 mentions.append(Mention(cand.start, cand.end, cand.text, decision.name, decision.type,
                                         derived_id(decision.type, decision.name)))
-        return mentions
+        return sorted(mentions, key=lambda m: m.start_char)
