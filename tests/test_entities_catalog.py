@@ -61,6 +61,8 @@ def test_cities_regions_and_their_ranking(catalog):
     assert best(catalog, "Texas").id == "gpe:iso:US-TX" and best(catalog, "Texas").lat is not None
     assert best(catalog, "Armenia").kind == "country", "not the Colombian city of Armenia"
     assert not catalog.lookup("North"), "compass words are no place names"
+    assert best(catalog, "New York").name == "New York City", "the big city, not the state named like it"
+    assert best(catalog, "Washington").country_code == "US" and best(catalog, "Washington").population > 500000
 
 
 @pytest.mark.parametrize("demonym, country", [("Armenian", "AM"), ("Armenians", "AM"), ("Azerbaijani", "AZ"), ("Azeri", "AZ"),

@@ -13,6 +13,7 @@ from newsmon.transforms.entities.normalise import name_key, strip_accents
 # Kinds, strongest claim on a shared name first: a curated or country entry beats a city,
 # and a city beats the region named after it (news means the city).
 KIND_PRIORITY = {"person": 0, "org": 0, "place": 1, "country": 2, "demonym": 3, "city": 4, "region": 5}
+BIG_CITY = 500_000
 PLACE_KINDS = frozenset({"place", "country", "region", "city"})
 
 
@@ -66,10 +67,19 @@ class Catalog:
                 self.match_forms[known.id].update({alias, strip_accents(alias)})
 
     def finish(self) -> "Catalog":
-        """Order each key's entities by rank once, so lookups stay cheap."""
+        """Order each key's entities by rank once, so lookups stay cheap. Where a region's name is
+        also the short name of a big city in it ("New York", whose city GeoNames calls "New York
+        City"), the news means the city."""
         for index in (self.by_key, self.weak_by_key):
             for entries in index.values():
                 entries.sort(key=Entity.rank)
+        for key, entries in self.by_key.items():
+            if entries[0].kind != "region":
+                continue
+            big_city = next((e for e in self.weak_by_key.get(key, ()) if e.kind == "city"
+                             and e.population >= BIG_CITY and e.country_code == entries[0].country_code), None)
+            if big_city is not None:
+                entries.insert(0, big_city)
         self.by_key, self.weak_by_key = dict(self.by_key), dict(self.weak_by_key)
         return self
 
