@@ -18,7 +18,7 @@ from spacy.vocab import Vocab
 from newsmon.transforms.entities.catalog import Catalog, Entity
 from newsmon.transforms.entities.cleanup import clean_span
 from newsmon.transforms.entities.tables import ENTITY_TYPES
-from newsmon.transforms.entities.type_rules import is_generic_institution
+from newsmon.transforms.entities.type_rules import has_acronym, is_generic_institution
 
 
 @dataclass
@@ -118,8 +118,18 @@ def model_candidates(doc: Doc, text: str) -> list[Candidate]:
     return found
 
 
+def _person_with_known_acronym(cand: Candidate, candidates: list[Candidate]) -> bool:
+    """A model "person" holding a catalog acronym ("AMN Telegram"): people's names hold no
+    acronyms, so the catalog's reading of the span wins."""
+    return cand.label == "PERSON" and has_acronym(cand.text) and any(
+        other.matched is not None and other.text.isupper() and cand.start <= other.start and other.end <= cand.end
+        for other in candidates
+    )
+
+
 def without_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     """Longest span wins where spans overlap; on equal spans the model's label is kept."""
+    candidates = [c for c in candidates if not _person_with_known_acronym(c, candidates)]
     ordered = sorted(candidates, key=lambda c: (-(c.end - c.start), c.label is None, c.start))
     taken: list[Candidate] = []
     occupied: list[tuple[int, int]] = []
