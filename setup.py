@@ -11,6 +11,7 @@ PACKAGES = {
     "newsmon": "newsmon",
     "newsmon.pipelines": "pipelines",
     "newsmon.transforms": "transforms",
+    "newsmon.transforms.entities": "transforms/entities",
     "newsmon.config": "config",
 }
 

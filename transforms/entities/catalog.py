@@ -31,10 +31,6 @@ class Entity:
     population: int = 0
     country: str | None = None
 
-    @property
-    def is_place(self) -> bool:
-        return self.kind in PLACE_KINDS
-
     def rank(self) -> tuple[int, int]:
         return (KIND_PRIORITY[self.kind], -self.population)
 

@@ -113,6 +113,7 @@ class EntityResolver:
         return None
 
     def resolve(self, doc: Doc) -> list[Mention]:
+        """The document's mentions, each resolved to a canonical entity, in text order."""
         text = doc.text
         cands = with_possessors(without_overlaps(model_candidates(doc, text) + self._matcher.candidates(doc, text)), text)
         keys = [name_key(c.text) for c in cands]
