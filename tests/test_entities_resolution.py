@@ -106,3 +106,14 @@ def test_keyword_arrays_and_locations():
         assert -90 <= location["lat"] <= 90 and -180 <= location["lon"] <= 180
     place_mentions = [m for m in mentions if m.type in ("GPE", "LOC") and m.lat is not None]
     assert {m.name for m in place_mentions} == {loc["name"] for loc in article["locations"]}
+
+
+def test_facility_nouns_join_the_name_and_particles_keep_names():
+    article, _ = analyse(
+        "The WHO said fuel shortages forced the al-Shifa hospital to close. Israel allowed more aid trucks "
+        "through the Kerem Shalom crossing on Sunday."
+    )
+    names = by_name(article)
+    assert names["Kerem Shalom crossing"]["type"] == "FAC"
+    assert names["al-Shifa hospital"]["type"] == "FAC"
+    assert names["World Health Organization"]["mentions"] == ["WHO"]

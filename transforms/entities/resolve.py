@@ -22,7 +22,7 @@ from newsmon.transforms.entities.mention import Mention
 from newsmon.transforms.entities.normalise import derived_id, fold, name_key
 from newsmon.transforms.entities.cleanup import PERSON_TITLES, is_junk
 from newsmon.transforms.entities.type_rules import (
-    acronym_after, credited_person, has_acronym, head_type, inside_document_title, inside_title_phrase, is_dateline,
+    acronym_after, credited_person, facility_head_after, has_acronym, head_type, inside_document_title, inside_title_phrase, is_dateline, is_lower_case_word,
     listed_together, used_as_place, vote,
 )
 
@@ -178,7 +178,7 @@ class EntityResolver:
         """Unknown spans that name nothing: a piece after a credit separator, a lower-case word,
         a word of a treaty's title or of a person's title ("Secretary of State"), a capitalised
         common noun."""
-        if cand.tail or inside_document_title(text, cand.start) or cand.text[0].islower():
+        if cand.tail or inside_document_title(text, cand.start) or is_lower_case_word(cand.text):
             return True
         if len(cand.text.split()) != 1:
             return False
@@ -190,8 +190,8 @@ class EntityResolver:
     @classmethod
     def _type_unknown(cls, cands: list[Candidate], keys: list[str], decisions: list[_Decision], doc: Doc,
                       text: str) -> None:
-        """Names outside the catalog: layout and lexical cues first, then the article's majority
-        label; a lone "person" listed among places is a place; "Long Name (ACR)" makes ACR, there
+        """Names outside the catalog: layout and lexical cues first (a facility noun after the
+        name joins it), then the article's majority label; a lone "person" listed among places is a place; "Long Name (ACR)" makes ACR, there
         and later, the same entity. The name shown is the spelling the article uses most; noise gets no type."""
         pending = [i for i, d in enumerate(decisions) if d.entity is None and d.type is None]
         labels: dict[str, list[str]] = defaultdict(list)
@@ -203,7 +203,12 @@ class EntityResolver:
             cand = cands[i]
             if cls._is_noise(doc, text, cand):
                 continue
-            if credited_person(text, cand.start, cand.credited, cand.text):
+            facility = facility_head_after(text, cand.end)
+            if facility is not None:
+                cand.end += len(facility)
+                cand.text = text[cand.start:cand.end]
+                lexical = "FAC"
+            elif credited_person(text, cand.start, cand.credited, cand.text):
                 lexical = "PERSON"
             elif is_dateline(text, cand.start, cand.end):
                 lexical = "GPE"

@@ -138,3 +138,25 @@ def acronym_after(text: str, name_end: int) -> str | None:
     """The acronym a name defines in brackets right after it: "Long Name (ACR)"."""
     match = _ACRONYM_AFTER_NAME.match(text[name_end:name_end + 14])
     return match.group(1) if match else None
+
+
+_FACILITY_AFTER = re.compile(
+    r"^ (?:border crossing|crossing|checkpoint|airport|air base|airbase|naval base|military base|base|hospital|"
+    r"nuclear power plant|nuclear plant|power plant|power station|dam|bridge|port|refinery|prison|stadium|"
+    r"pipeline|mine|mosque|cathedral|church|temple|palace|embassy)\b"
+)
+
+
+def facility_head_after(text: str, end: int) -> str | None:
+    """A facility noun right after a name ("Kerem Shalom crossing", "al-Shifa hospital"): the
+    name with it is a facility."""
+    match = _FACILITY_AFTER.match(text[end:end + 24])
+    return match.group() if match else None
+
+
+_NAME_PARTICLE = re.compile(r"^(?:al|el|ad|an|as|ash|at|az|bin|ibn|de|da|di|du|van|von|der|le|la)[- ]\w*[A-Z]")
+
+
+def is_lower_case_word(name: str) -> bool:
+    """Lower-case text is no name, except after a particle ("al-Shifa", "van Gogh", "de Gaulle")."""
+    return name[0].islower() and not _NAME_PARTICLE.match(name)
