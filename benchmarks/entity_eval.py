@@ -2,6 +2,7 @@
 
     python benchmarks/entity_eval.py              # scores per type and overall
     python benchmarks/entity_eval.py --details    # plus each document's misses and extras
+    python benchmarks/entity_eval.py --gold 'seed_*'   # only the seed articles
     python benchmarks/entity_eval.py --benchmark  # added cost vs the bare spaCy model, BBC texts
 
 Gold files (`benchmarks/data/entities/*.gold.json`) list the canonical entities a reader would
@@ -26,10 +27,10 @@ BBC = REPO.parent / "shared" / "corpora" / "bbc"
 TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT")
 
 
-def load_gold() -> list[tuple[str, str, list[dict]]]:
-    """(name, text, gold entities) for every gold file."""
+def load_gold(pattern: str = "*") -> list[tuple[str, str, list[dict]]]:
+    """(name, text, gold entities) for every gold file whose name matches `pattern`."""
     items = []
-    for path in sorted(GOLD_DIR.glob("*.gold.json")):
+    for path in sorted(GOLD_DIR.glob(f"{pattern}.gold.json")):
         gold = json.loads(path.read_text(encoding="utf-8"))
         text = (REPO / gold["source"]).read_text(encoding="utf-8")
         items.append((path.name.removesuffix(".gold.json"), text, gold["entities"]))
@@ -61,14 +62,14 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-def evaluate(details: bool) -> float:
+def evaluate(details: bool, pattern: str) -> float:
     from newsmon.transforms.entities import resolve_entities
     from newsmon.transforms.entities.normalise import name_key
     from newsmon.transforms.nlp import load_model
     from newsmon.transforms.settings import load_settings
 
     nlp = load_model(load_settings().get("nlp.model"))
-    items = load_gold()
+    items = load_gold(pattern)
     tp, fp, fn = Counter(), Counter(), Counter()
     for (name, text, gold), doc in zip(items, nlp.pipe(text for _, text, _ in items)):
         article: dict = {}
@@ -142,6 +143,7 @@ def benchmark(limit: int, batch_size: int) -> float:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--details", action="store_true", help="print each document's misses and extras")
+    parser.add_argument("--gold", default="*", help="score only gold files matching this glob, e.g. 'seed_*'")
     parser.add_argument("--benchmark", action="store_true", help="measure the entity stage's cost on BBC texts")
     parser.add_argument("--limit", type=int, default=500, help="BBC articles to time (default 500)")
     parser.add_argument("--batch-size", type=int, default=32, help="nlp.pipe batch size (default 32)")
@@ -149,7 +151,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.benchmark:
         benchmark(args.limit, args.batch_size)
     else:
-        evaluate(args.details)
+        evaluate(args.details, args.gold)
 
 
 if __name__ == "__main__":
