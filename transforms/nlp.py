@@ -12,15 +12,14 @@ import apache_beam as beam
 import spacy
 from apache_beam.transforms.window import TimestampedValue
 from spacy.language import Language
-from spacy.tokens import Doc
 
+from newsmon.transforms.entities import resolve_entities, resolver_for
 from newsmon.transforms.settings import Settings
 
 # Components newsmon needs from an en_core_web_* pipeline: NER, and the parse for events.
 USED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
 # Internal field carrying an article's element timestamp through the batching step.
 ELEMENT_TIMESTAMP = "_element_timestamp"
-ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT")
 
 
 class ModelNotInstalled(RuntimeError):
@@ -41,19 +40,6 @@ def load_model(name: str) -> Language:
     return nlp
 
 
-def model_entities(doc: Doc) -> list[dict]:
-    """The model's own entities of the contract's types, grouped by surface form."""
-    grouped: dict[tuple[str, str], dict] = {}
-    for ent in doc.ents:
-        if ent.label_ not in ENTITY_TYPES:
-            continue
-        name = ent.text.strip()
-        key = (name, ent.label_)
-        entry = grouped.setdefault(key, {"name": name, "type": ent.label_, "mentions": [name], "count": 0})
-        entry["count"] += 1
-    return list(grouped.values())
-
-
 def nlp_text(article: dict, max_chars: int) -> str:
     """The text the model reads: title and body, cut to the configured length."""
     return f"{article['title']}\n\n{article['text']}"[:max_chars]
@@ -68,12 +54,17 @@ class AnalyseArticles(beam.DoFn):
 
     def setup(self) -> None:
         self._nlp = load_model(self._settings.get("nlp.model"))
+        resolver_for(
+            self._nlp.vocab,
+            min_city_population=self._settings.get("entities.min_city_population"),
+            match_city_population=self._settings.get("entities.match_city_population"),
+        )
 
     def process(self, batch: list[dict]) -> Iterator[TimestampedValue]:
         max_chars = self._settings.get("nlp.max_chars")
         texts = (nlp_text(article, max_chars) for article in batch)
         for article, doc in zip(batch, self._nlp.pipe(texts, batch_size=len(batch) or 1)):
-            article["entities"] = model_entities(doc)
+            resolve_entities(article, doc)
             yield TimestampedValue(article, article.pop(ELEMENT_TIMESTAMP))
 
 

@@ -54,6 +54,9 @@ _SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "elasticsearch.max_backoff_s": (_positive_number, "a positive number of seconds such as 30"),
     "elasticsearch.request_timeout_s": (_positive_number, "a positive number of seconds such as 30"),
     "elasticsearch.flush_interval_s": (_positive_number, "a positive number of seconds such as 5"),
+    "entities.min_city_population": (lambda v: v in (500, 1000, 5000, 15000) and not isinstance(v, bool),
+                                     "one of the packaged GeoNames sets: 500, 1000, 5000 or 15000"),
+    "entities.match_city_population": (_positive_int, "a positive integer such as 1000000"),
 }
 
 
