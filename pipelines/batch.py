@@ -47,24 +47,27 @@ def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
         | "Read" >> beam.FlatMap(read_input, settings)
     )
     parsed = items | "SplitReadFailures" >> beam.Map(split_deadletter).with_outputs(records.DEADLETTER, main="items")
-    articles = (
+    analysed = (
         parsed.items
         | "Normalise" >> beam.Map(normalise_item)
         | "ExactDuplicates" >> MarkExactDuplicates()
         | "Entities" >> ExtractEntities(settings)
     )
+    articles, events = analysed.articles, analysed[records.EVENTS]
     deadletter = parsed[records.DEADLETTER]
 
     out = run.output_dir
     articles | "WriteArticles" >> WriteJsonl(out, records.ARTICLES)
     deadletter | "WriteDeadletter" >> WriteJsonl(out, records.DEADLETTER)
-    for name in (records.EVENTS, records.STORIES, records.ALERTS):
+    events | "WriteEvents" >> WriteJsonl(out, records.EVENTS)
+    for name in (records.STORIES, records.ALERTS):
         (pipeline | f"No{name.title()}" >> beam.Create([])) | f"Write{name.title()}" >> WriteJsonl(out, name)
 
     counts = [
         items | "CountInputs" >> CountAs("inputs"),
         articles | "CountArticles" >> CountAs(records.ARTICLES),
         deadletter | "CountDeadletter" >> CountAs(records.DEADLETTER),
+        events | "CountEvents" >> CountAs(records.EVENTS),
         articles
         | "ExactCopies" >> beam.Filter(lambda a: a.get("duplicate_kind") == "exact")
         | "CountExact" >> CountAs("exact_duplicates"),

@@ -13,6 +13,9 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from newsmon.transforms import records
+from newsmon.transforms.events import EventOptions, extract_events
+from newsmon.transforms.events.mentions import mentions_from_model
 from newsmon.transforms.settings import Settings
 
 # Components newsmon needs from an en_core_web_* pipeline: NER, and the parse for events.
@@ -22,6 +25,16 @@ ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT")
 
 class ModelNotInstalled(RuntimeError):
     """The configured spaCy package is missing; the message says how to install it."""
+
+
+@Language.component("newsmon_paragraphs")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """A paragraph break always ends a sentence: headings, captions and datelines have no final
+    full stop, and the parser would otherwise run them into the next sentence."""
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+            token.is_sent_start = True
+    return doc
 
 
 def load_model(name: str) -> Language:
@@ -35,6 +48,8 @@ def load_model(name: str) -> Language:
     unused = [pipe for pipe in nlp.pipe_names if pipe not in USED_COMPONENTS]
     for pipe in unused:
         nlp.disable_pipe(pipe)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("newsmon_paragraphs", before="parser")
     return nlp
 
 
@@ -66,16 +81,22 @@ class AnalyseArticles(beam.DoFn):
     def setup(self) -> None:
         self._nlp = load_model(self._settings.get("nlp.model"))
 
-    def process(self, batch: list[dict]) -> Iterator[dict]:
+    def process(self, batch: list[dict]) -> Iterator:
         max_chars = self._settings.get("nlp.max_chars")
+        options = EventOptions(min_confidence=self._settings.get("events.min_confidence"),
+                               max_per_paragraph=self._settings.get("events.max_per_paragraph"))
         texts = (nlp_text(article, max_chars) for article in batch)
         for article, doc in zip(batch, self._nlp.pipe(texts, batch_size=len(batch) or 1)):
             article["entities"] = model_entities(doc)
+            mentions = mentions_from_model(doc)
+            for event in extract_events(article, doc, mentions, options):
+                yield beam.pvalue.TaggedOutput(records.EVENTS, event)
             yield article
 
 
 class ExtractEntities(beam.PTransform):
-    """Articles -> articles with entities, in batches of `nlp.batch_size`."""
+    """Articles -> articles with entities (main output) and events (`records.EVENTS` output),
+    in batches of `nlp.batch_size`."""
 
     def __init__(self, settings: Settings):
         super().__init__()
@@ -86,6 +107,6 @@ class ExtractEntities(beam.PTransform):
         return (
             articles
             | "Batch" >> beam.BatchElements(min_batch_size=1, max_batch_size=size)
-            | "RunModel" >> beam.ParDo(AnalyseArticles(self._settings))
+            | "RunModel" >> beam.ParDo(AnalyseArticles(self._settings)).with_outputs(records.EVENTS, main="articles")
         )
 

@@ -22,6 +22,10 @@ def _positive_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
+def _unit_float(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
+
+
 def _non_empty_str(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
@@ -35,6 +39,8 @@ _SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "limits.max_items_per_input": (_positive_int, "a positive integer such as 10000"),
     "limits.fetch_timeout_s": (_positive_int, "a positive integer number of seconds"),
     "runner.workers": (_positive_int, "a positive integer (1 = in-process)"),
+    "events.min_confidence": (_unit_float, "a number between 0 and 1 such as 0.5"),
+    "events.max_per_paragraph": (_positive_int, "a positive integer such as 4"),
 }
 
 
