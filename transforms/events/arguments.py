@@ -25,6 +25,7 @@ NOUN_ACTOR_PREPS = frozenset({"by", "from", "between", "among"})
 # Branches that leave the argument's own phrase.
 PHRASE_EXITS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "punct", "parataxis", "prep"})
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+REPORTING_LEMMAS = frozenset({"say", "announce", "state", "declare", "tell", "add", "claim", "insist", "confirm"})
 RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
 # Prepositions that place a noun trigger inside the act of a verb ("announced ... in a phone call").
 FRAME_PREPS = frozenset({"in", "during", "at"})
@@ -37,6 +38,7 @@ class Party:
 
     name: str
     id: str | None
+    agent: bool = False
 
 
 class MentionIndex:
@@ -83,25 +85,40 @@ def own_phrase(head: Token) -> list[Token]:
 def _parties(heads: list[Token], index: MentionIndex, lexicon: Lexicon, types: frozenset[str]) -> list[Party]:
     parties: list[Party] = []
     for head in heads:
-        if head.lower_ in PERSON_PRONOUNS:
-            person = index.person_before(head.idx)
-            if person is not None:
-                parties.append(Party(person.name, person.id))
-            continue
+        if head.pos_ == "PRON":
+            speaker = reporting_subject(head)
+            if speaker is not None:
+                head = speaker
+            elif head.lower_ in PERSON_PRONOUNS:
+                person = index.person_before(head.idx)
+                if person is not None:
+                    parties.append(Party(person.name, person.id))
+                continue
+            else:
+                continue
         covering = [m for m in index.within([(head.idx, head.idx + len(head.text))]) if m.type in types]
         tokens = own_phrase(head)
         named = covering or [m for m in index.within([(t.idx, t.idx + len(t.text)) for t in tokens])
                              if m.type in types]
         if named:
             parties.extend(Party(m.name, m.id) for m in named)
-        elif head.lemma_.lower() in lexicon.agent_nouns:
+        elif head.pos_ == "NOUN":
             modifiers = [t for t in sorted(tokens, key=lambda t: t.i)
                          if t.i <= head.i and t.dep_ in ("compound", "amod", "nmod") or t.i == head.i]
-            parties.append(Party(" ".join(t.text for t in modifiers), None))
+            parties.append(Party(" ".join(t.text for t in modifiers), None, head.lemma_.lower() in lexicon.agent_nouns))
     unique: dict[str, Party] = {}
     for party in parties:
         unique.setdefault(party.name.lower(), party)
     return list(unique.values())[:MAX_NAMES]
+
+
+def reporting_subject(pronoun: Token) -> Token | None:
+    """"Switzerland said it had expelled ...": the pronoun stands for the reporting verb's subject."""
+    for ancestor in pronoun.ancestors:
+        if ancestor.lemma_.lower() in REPORTING_LEMMAS:
+            subjects = [c for c in ancestor.children if c.dep_ in SUBJECT_DEPS and c.pos_ != "PRON"]
+            return subjects[0] if subjects else None
+    return None
 
 
 def _children(token: Token, deps: frozenset[str]) -> list[Token]:
@@ -198,7 +215,8 @@ def light_verb(match: TriggerMatch, lexicon: Lexicon) -> Token | None:
 
 def noun_actors(match: TriggerMatch, lexicon: Lexicon) -> list[Token]:
     noun = match.head
-    heads = _prep_objects(noun, NOUN_ACTOR_PREPS) + _children(noun, frozenset({"poss"}))
+    heads = _prep_objects(noun, NOUN_ACTOR_PREPS) + [
+        c for c in noun.children if c.dep_ == "poss" and c.pos_ != "PRON"]
     if heads:
         return heads
     carrier = light_verb(match, lexicon)

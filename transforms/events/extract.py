@@ -19,7 +19,7 @@ from newsmon.transforms.events.descriptors import event_context, event_mode
 from newsmon.transforms.events.lexicon import Lexicon, Trigger, default_lexicon
 from newsmon.transforms.events.mentions import MentionLike
 from newsmon.transforms.events.places import dateline_place, event_location
-from newsmon.transforms.events.polarity import is_negated, is_reported
+from newsmon.transforms.events.polarity import is_intent, is_negated, is_reported
 from newsmon.transforms.events.quotations import find_quotations, quote_spans
 from newsmon.transforms.events.triggers import VERB_TAGS, TriggerMatch, find_triggers
 from newsmon.transforms.records import stable_id
@@ -43,10 +43,11 @@ class Candidate:
     negated: bool
     reported: bool
     figures: dict[str, int] = field(default_factory=dict)
+    category: str = ""
+    intent: bool = False
 
-    @property
-    def category(self) -> str:
-        return self.match.trigger.category
+    def __post_init__(self) -> None:
+        self.category = self.category or self.match.trigger.category
 
     def compatible(self, other: Candidate) -> bool:
         """Two triggers describe one event unless both name their actors and none is shared."""
@@ -70,7 +71,7 @@ class Candidate:
         if any(p.id for p in self.actors):
             score += 0.25
         elif self.actors:
-            score += 0.15
+            score += 0.15 if any(p.agent for p in self.actors) else 0.05
         score += 0.1 if self.targets else 0.0
         score += 0.15 if self.figures else 0.0
         return round(min(score, 0.95), 2)
@@ -80,14 +81,30 @@ def _within_quote(token: Token, quotes: list[tuple[int, int]]) -> bool:
     return any(start <= token.idx < end for start, end in quotes)
 
 
+def _recode(candidate: Candidate, head: Token, lexicon: Lexicon) -> Candidate:
+    """PLOVER codes intentions and refusals by what they announce: a promise to cooperate is
+    AGREE, an announced act of force THREATEN, and a cooperation that did not happen REJECT."""
+    quad = lexicon.quad_class.get(candidate.category, "")
+    cooperative = quad.endswith("cooperation")
+    if candidate.negated and cooperative:
+        candidate.category, candidate.negated = "REJECT", False
+    elif is_intent(head) and candidate.category not in ("AGREE", "THREATEN", "REQUEST"):
+        if cooperative:
+            candidate.category, candidate.intent = "AGREE", True
+        elif quad == "material_conflict":
+            candidate.category, candidate.intent = "THREATEN", True
+    return candidate
+
+
 def _candidate(match: TriggerMatch, sent: Span, index: MentionIndex, lexicon: Lexicon,
                quotes: list[tuple[int, int]]) -> Candidate:
     actors, targets = event_parties(match, index, lexicon)
     carrier = None if match.trigger.verbal else light_verb(match, lexicon)
     head = carrier or match.head
-    return Candidate(match, actors, targets,
-                     negated=is_negated(match.head, lexicon, carrier),
-                     reported=is_reported(head, sent, lexicon, _within_quote(match.head, quotes)))
+    candidate = Candidate(match, actors, targets,
+                          negated=is_negated(match.head, lexicon, carrier),
+                          reported=is_reported(head, sent, lexicon, _within_quote(match.head, quotes)))
+    return _recode(candidate, head, lexicon)
 
 
 def _attach(casualty: Casualty, candidates: list[Candidate], sent: Span, lexicon: Lexicon,
@@ -192,6 +209,7 @@ def _record(article: dict, sent: Span, sent_index: int, candidate: Candidate, co
         "wounded": candidate.figures.get("wounded"),
         "arrested": candidate.figures.get("arrested"),
         "negated": candidate.negated,
+        "intent": candidate.intent,
         "reported": candidate.reported,
         "sentence": sent.text.strip(),
         "sentence_index": sent_index,

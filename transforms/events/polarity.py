@@ -48,3 +48,16 @@ def is_reported(head: Token, sent: Span, lexicon: Lexicon, quoted: bool) -> bool
         if token.lemma_.lower() in lexicon.reporting_verbs and previous.dep_ in CLAUSE_DEPS:
             return True
     return False
+
+
+MODALS = frozenset({"will", "would", "'ll", "shall"})
+INTENT_HEADS = frozenset({"prepare", "ready", "willing", "plan", "vow", "pledge", "promise", "intend",
+                          "decide", "swear", "threaten", "offer", "prepared"})
+
+
+def is_intent(head: Token) -> bool:
+    """An act announced for the future ("will withdraw", "is prepared to impose", "plans to")."""
+    if any(c.lower_ in MODALS and c.dep_ == "aux" for c in head.children):
+        return True
+    governor = head.head
+    return head.dep_ == "xcomp" and governor.lemma_.lower() in INTENT_HEADS
