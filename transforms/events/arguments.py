@@ -139,11 +139,22 @@ def is_passive(verb: Token) -> bool:
         verb.tag_ == "VBN" and verb.dep_ in ("acl", "amod"))
 
 
+def _antecedent(pronoun: Token) -> Token | None:
+    """The noun a relative pronoun stands for: the one right before it ("Azerbaijan, which ...")."""
+    index = pronoun.i - 1
+    while index >= 0 and pronoun.doc[index].is_punct:
+        index -= 1
+    if index >= 0 and pronoun.doc[index].pos_ in ("NOUN", "PROPN"):
+        return pronoun.doc[index]
+    return None
+
+
 def verb_subjects(verb: Token) -> list[Token]:
     """The verb's acting subject, inherited along coordination and control."""
     subjects = _children(verb, SUBJECT_DEPS)
-    if subjects and verb.dep_ == "relcl" and subjects[0].lower_ in RELATIVE_PRONOUNS:
-        return [verb.head]
+    if subjects and subjects[0].lower_ in RELATIVE_PRONOUNS:
+        antecedent = _antecedent(subjects[0])
+        return [antecedent] if antecedent is not None else []
     if subjects:
         return subjects
     if is_passive(verb):

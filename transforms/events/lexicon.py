@@ -75,6 +75,21 @@ def _phrase_map(value: Any, origin: str, key: str) -> dict[str, list[Phrase]]:
     return {str(name): _words_list(items, origin, f"{key}.{name}") for name, items in value.items()}
 
 
+def _check_unique(triggers: list[Trigger], origin: str, kind: str) -> None:
+    """One phrase, one category: otherwise which one fires would depend on file order."""
+    seen: dict[Phrase, str] = {}
+    for trigger in triggers:
+        other = seen.setdefault(trigger.words, trigger.category)
+        if other != trigger.category:
+            raise _fail(origin, f"categories.{trigger.category}.{kind}", f"repeats '{' '.join(trigger.words)}' of {other}",
+                        "keep each trigger under one category")
+    if len(seen) != len(triggers):
+        words = [t.words for t in triggers]
+        repeated = next(w for w in words if words.count(w) > 1)
+        category = next(t.category for t in triggers if t.words == repeated)
+        raise _fail(origin, f"categories.{category}.{kind}", f"lists '{' '.join(repeated)}' twice", "remove the repeat")
+
+
 def _index(triggers: list[Trigger], position: int) -> dict[str, list[Trigger]]:
     index: dict[str, list[Trigger]] = {}
     for trigger in triggers:
@@ -108,6 +123,8 @@ def parse_lexicon(data: dict, origin: str = DEFAULT_PATH) -> Lexicon:
         verbs += [Trigger(name, words, True) for words in _words_list(spec.get("verbs"), origin, f"{key}.verbs")]
         nouns += [Trigger(name, words, False) for words in _words_list(spec.get("nouns"), origin, f"{key}.nouns")]
         modes[name] = _phrase_map(spec.get("modes", {}), origin, f"{key}.modes")
+    _check_unique(verbs, origin, "verbs")
+    _check_unique(nouns, origin, "nouns")
     casualties = _phrase_map(data.get("casualties"), origin, "casualties")
     missing = [kind for kind in CASUALTY_KINDS if kind not in casualties]
     if missing:
