@@ -82,7 +82,7 @@ def own_phrase(head: Token) -> list[Token]:
     return tokens
 
 
-def _parties(heads: list[Token], index: MentionIndex, lexicon: Lexicon, types: frozenset[str]) -> list[Party]:
+def parties_of(heads: list[Token], index: MentionIndex, lexicon: Lexicon, types: frozenset[str]) -> list[Party]:
     parties: list[Party] = []
     for head in heads:
         if head.pos_ == "PRON":
@@ -102,7 +102,7 @@ def _parties(heads: list[Token], index: MentionIndex, lexicon: Lexicon, types: f
                              if m.type in types]
         if named:
             parties.extend(Party(m.name, m.id) for m in named)
-        elif head.pos_ == "NOUN":
+        elif head.pos_ in ("NOUN", "PROPN"):
             modifiers = [t for t in sorted(tokens, key=lambda t: t.i)
                          if t.i <= head.i and t.dep_ in ("compound", "amod", "nmod") or t.i == head.i]
             parties.append(Party(" ".join(t.text for t in modifiers), None, head.lemma_.lower() in lexicon.agent_nouns))
@@ -173,6 +173,8 @@ def verb_subjects(verb: Token) -> list[Token]:
         return [head]
     if verb.dep_ == "advcl" and verb.tag_ == "VBG":
         return verb_subjects(head)
+    if verb.dep_ in ("acomp", "xcomp") or head.dep_ == "acomp":
+        return verb_subjects(head.head if head.dep_ == "acomp" else head)
     return []
 
 
@@ -216,10 +218,12 @@ def _phrase_head(noun: Token) -> Token:
 
 
 def light_verb(match: TriggerMatch, lexicon: Lexicon) -> Token | None:
-    """The verb that performs a noun trigger ("held a phone call", "launched strikes"), if any."""
+    """The verb that performs a noun trigger ("held a phone call", "renewed negotiations"): any
+    verb taking it as object, except those that stop or merely witness it ("ended the clashes")."""
     phrase_head = _phrase_head(match.head)
     verb = phrase_head.head
-    if phrase_head.dep_ in ("dobj", "attr") and verb.lemma_.lower() in lexicon.light_verbs:
+    if (phrase_head.dep_ in ("dobj", "attr") and verb.pos_ in ("VERB", "AUX")
+            and verb.lemma_.lower() not in lexicon.non_performing_verbs):
         return verb
     return None
 
@@ -257,8 +261,8 @@ def event_parties(match: TriggerMatch, index: MentionIndex, lexicon: Lexicon) ->
             target_heads += _prep_objects(carrier, TARGET_PREPS)
     actor_heads = [t for t in _expand(actor_heads) if t not in match.tokens]
     target_heads = [t for t in _expand(target_heads) if t not in match.tokens]
-    actors = _parties(actor_heads, index, lexicon, ACTOR_TYPES)
-    targets = _parties(target_heads, index, lexicon, ACTOR_TYPES | PLACE_TYPES)
+    actors = parties_of(actor_heads, index, lexicon, ACTOR_TYPES)
+    targets = parties_of(target_heads, index, lexicon, ACTOR_TYPES | PLACE_TYPES)
     actor_names = {a.name.lower() for a in actors}
     targets = [t for t in targets if t.name.lower() not in actor_names]
     return actors, targets

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from newsmon.transforms.events.arguments import MentionIndex, Party, event_parties, light_verb
+from newsmon.transforms.events.arguments import MentionIndex, Party, event_parties, light_verb, parties_of, verb_subjects
+from newsmon.transforms.events.demands import find_obligations
 from newsmon.transforms.events.casualties import Casualty, find_casualties
 from newsmon.transforms.events.dates import reference_date, resolve_date
 from newsmon.transforms.events.descriptors import event_context, event_mode
 from newsmon.transforms.events.lexicon import Lexicon, Trigger, default_lexicon
-from newsmon.transforms.events.mentions import MentionLike
+from newsmon.transforms.events.mentions import ACTOR_TYPES, PLACE_TYPES, MentionLike
 from newsmon.transforms.events.places import dateline_place, event_location
 from newsmon.transforms.events.polarity import is_intent, is_negated, is_reported
 from newsmon.transforms.events.quotations import find_quotations, quote_spans
@@ -126,6 +127,13 @@ def sentence_candidates(sent: Span, index: MentionIndex, lexicon: Lexicon,
                         quotes: list[tuple[int, int]]) -> list[Candidate]:
     """The sentence's events, one per category and set of actors, before the noise filters."""
     candidates = [_candidate(m, sent, index, lexicon, quotes) for m in find_triggers(sent, lexicon)]
+    for obligation in find_obligations(sent):
+        trigger = Trigger("REQUEST", (obligation.modal.lower_,), True)
+        match = TriggerMatch(trigger, obligation.speaker_verb, (obligation.modal,))
+        candidates.append(Candidate(
+            match, parties_of(verb_subjects(obligation.speaker_verb), index, lexicon, ACTOR_TYPES),
+            parties_of(obligation.obliged, index, lexicon, ACTOR_TYPES | PLACE_TYPES),
+            negated=False, reported=is_reported(obligation.speaker_verb, sent, lexicon, False)))
     for casualty in find_casualties(sent, lexicon):
         _attach(casualty, candidates, sent, lexicon, quotes)
     merged: list[Candidate] = []

@@ -16,7 +16,7 @@ CATEGORIES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RET
               "ACCUSE", "REJECT", "THREATEN", "SANCTION", "PROTEST", "MOBILIZE", "COERCE", "ASSAULT")
 QUAD_CLASSES = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
 CASUALTY_KINDS = ("killed", "wounded", "arrested")
-_TOP_KEYS = {"categories", "contexts", "casualties", "reporting_verbs", "negating_verbs", "agent_nouns", "person_nouns", "light_verbs"}
+_TOP_KEYS = {"categories", "contexts", "casualties", "reporting_verbs", "negating_verbs", "agent_nouns", "person_nouns", "non_performing_verbs"}
 _CATEGORY_KEYS = {"quad_class", "verbs", "nouns", "modes"}
 DEFAULT_PATH = "config/events.yaml"
 
@@ -49,7 +49,7 @@ class Lexicon:
     negating_verbs: frozenset[str]
     agent_nouns: frozenset[str]
     person_nouns: frozenset[str]
-    light_verbs: frozenset[str]
+    non_performing_verbs: frozenset[str]
 
 
 def _fail(origin: str, key: str, problem: str, fix: str) -> ConfigError:
@@ -144,7 +144,7 @@ def parse_lexicon(data: dict, origin: str = DEFAULT_PATH) -> Lexicon:
         negating_verbs=lemmas("negating_verbs"),
         agent_nouns=lemmas("agent_nouns"),
         person_nouns=lemmas("person_nouns"),
-        light_verbs=lemmas("light_verbs"),
+        non_performing_verbs=lemmas("non_performing_verbs"),
     )
 
 
