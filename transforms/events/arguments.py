@@ -102,7 +102,7 @@ def parties_of(heads: list[Token], index: MentionIndex, lexicon: Lexicon, types:
                              if m.type in types]
         if named:
             parties.extend(Party(m.name, m.id) for m in named)
-        elif head.pos_ in ("NOUN", "PROPN"):
+        elif head.pos_ == "PROPN" or head.lemma_.lower() in lexicon.agent_nouns | lexicon.person_nouns:
             modifiers = [t for t in sorted(tokens, key=lambda t: t.i)
                          if t.i <= head.i and t.dep_ in ("compound", "amod", "nmod") or t.i == head.i]
             parties.append(Party(" ".join(t.text for t in modifiers), None, head.lemma_.lower() in lexicon.agent_nouns))
@@ -251,8 +251,6 @@ def event_parties(match: TriggerMatch, index: MentionIndex, lexicon: Lexicon) ->
     head = match.head
     if match.trigger.verbal:
         actor_heads, target_heads = verb_subjects(head), verb_targets(head)
-        if not actor_heads and head.dep_ == "ROOT":
-            actor_heads = left_named_block(head)
     else:
         actor_heads = noun_actors(match, lexicon)
         target_heads = _prep_objects(head, TARGET_PREPS)
@@ -262,6 +260,8 @@ def event_parties(match: TriggerMatch, index: MentionIndex, lexicon: Lexicon) ->
     actor_heads = [t for t in _expand(actor_heads) if t not in match.tokens]
     target_heads = [t for t in _expand(target_heads) if t not in match.tokens]
     actors = parties_of(actor_heads, index, lexicon, ACTOR_TYPES)
+    if not actors and match.trigger.verbal:
+        actors = parties_of(left_named_block(head), index, lexicon, ACTOR_TYPES)
     targets = parties_of(target_heads, index, lexicon, ACTOR_TYPES | PLACE_TYPES)
     actor_names = {a.name.lower() for a in actors}
     targets = [t for t in targets if t.name.lower() not in actor_names]

@@ -20,6 +20,10 @@ class Obligation:
     speaker_verb: Token
     obliged: list[Token]
 
+    def covers(self, token: Token) -> bool:
+        """True for a token inside the demanded act (coded as the demand, not as an event)."""
+        return token in self.modal.head.subtree and token.i != self.speaker_verb.i
+
 
 def find_obligations(sent: Span) -> list[Obligation]:
     """Each "must"/"should" clause whose subject differs from the subject of a governing verb."""
@@ -31,7 +35,10 @@ def find_obligations(sent: Span) -> list[Obligation]:
         obliged = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
         token = clause
         while token.dep_ in CLAUSE_LINKS and token.head.i != token.i:
+            via_conj = token.dep_ == "conj"
             token = token.head
+            if via_conj:
+                continue
             subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
             if token.pos_ in ("VERB", "AUX") and subjects:
                 if not obliged or subjects[0].lower_ != obliged[0].lower_:

@@ -127,7 +127,9 @@ def sentence_candidates(sent: Span, index: MentionIndex, lexicon: Lexicon,
                         quotes: list[tuple[int, int]]) -> list[Candidate]:
     """The sentence's events, one per category and set of actors, before the noise filters."""
     candidates = [_candidate(m, sent, index, lexicon, quotes) for m in find_triggers(sent, lexicon)]
-    for obligation in find_obligations(sent):
+    obligations = find_obligations(sent)
+    candidates = [c for c in candidates if not any(o.covers(c.match.head) for o in obligations)]
+    for obligation in obligations:
         trigger = Trigger("REQUEST", (obligation.modal.lower_,), True)
         match = TriggerMatch(trigger, obligation.speaker_verb, (obligation.modal,))
         candidates.append(Candidate(
