@@ -106,9 +106,13 @@ def test_seed_phone_calls_accusations_and_journalists(seed_events):
 
 def test_seed_2023_operation_and_toll(seed_events):
     article, events = seed_events["003"]
-    operation = find(events, "ASSAULT", "launched an anti-terrorist operation")
-    # "Armenia does not plan to participate in military operations": Armenia's part is negated.
-    assert operation["actors"] == ["Armenia"] and operation["negated"] is True
+    same_sentence = [e for e in events if e["type"] == "ASSAULT" and "anti-terrorist operation" in e["sentence"]]
+    # "Armenia does not plan to participate in military operations ... Azerbaijan, which has
+    # launched an anti-terrorist operation": two events, Armenia's negated, Azerbaijan's not.
+    by_actor = {tuple(e["actors"]): e["negated"] for e in same_sentence}
+    assert by_actor == {("Armenia",): True, ("Azerbaijan",): False}
+    demand = find(events, "REQUEST", "must surrender all their weapons")
+    assert demand["actors"] == ["Azerbaijan"] and "Armenian" in demand["targets"]
     assert find(events, "ASSAULT", "seven thousand people died")["killed"] == 7000
     call = find(events, "CONSULT", "telephone conversation")
     assert call["actors"] == ["Emmanuel Macron"] and call["targets"] == ["Nikol Pashinyan"]
@@ -124,13 +128,27 @@ def test_quotations_have_speakers(seed_events):
 
 def test_no_noise_flood_and_stable_ids(seed_events):
     for article, events in seed_events.values():
+        text = nlp_text(article, 100000)
         paragraphs = {}
         for event in events:
-            paragraphs.setdefault(event["sentence_index"], []).append(event)
+            paragraphs.setdefault(text.count("\n\n", 0, event["trigger_start"]), []).append(event)
             assert event["actors"] or event["killed"] or event["wounded"] or event["arrested"]
             assert event["article_id"] == article["id"] and event["story_id"] is None
+            assert 0.5 <= event["confidence"] <= 1
         assert len({e["id"] for e in events}) == len(events)
         assert all(len(v) <= 4 for v in paragraphs.values())
+        assert len(events) <= 2 * (text.count("\n\n") + 1)
+
+
+def test_fewer_events_with_a_higher_threshold(nlp):
+    from newsmon.transforms.events import EventOptions
+    path = SEEDS / "004_e1f11fa00a75bddb.txt"
+    base = {"input": str(path), "origin": str(path), "order_key": path.name}
+    article = normalise_item(next(parse_text(path.read_bytes(), base, path.name)))
+    doc = nlp(nlp_text(article, 100000))
+    loose = extract_events(article, doc, mentions_from_model(doc))
+    strict = extract_events(article, doc, mentions_from_model(doc), EventOptions(min_confidence=0.8))
+    assert 0 < len(strict) < len(loose) and all(e["confidence"] >= 0.8 for e in strict)
 
 
 def test_batch_run_writes_events(seed_run):

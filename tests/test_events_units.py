@@ -70,6 +70,8 @@ def _rules(text: str) -> dict:
     ("categories:\n  ASSAULT: {quad_class: material_conflict, verbs: [], nouns: [attack]}\n", "categories.ASSAULT.verbs"),
     ("categories:\n  ASSAULT: {quad_class: material_conflict, verbs: [Attack], nouns: [attack]}\n", "categories.ASSAULT.verbs[0]"),
     ("triggers: {}\n", "triggers"),
+    ("categories:\n  ASSAULT: {quad_class: material_conflict, verbs: [attack], nouns: [attack]}\n"
+     "  PROTEST: {quad_class: material_conflict, verbs: [attack], nouns: [protest]}\n", "categories.PROTEST.verbs"),
 ])
 def test_config_errors_are_one_line_and_name_the_key(text, fragment):
     with pytest.raises(ConfigError) as error:

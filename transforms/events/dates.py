@@ -124,5 +124,5 @@ def reference_date(published_at: str | None, text: str) -> dt.date | None:
     if not explicit:
         return None
     anchor = max(explicit)
-    latest_year = max(int(y) for y in _YEAR.findall(text))
+    latest_year = max((int(y) for y in _YEAR.findall(text)), default=anchor.year)
     return anchor if latest_year <= anchor.year else None

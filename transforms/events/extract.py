@@ -8,6 +8,8 @@ what keeps the output readable: a handful of events per paragraph, not one per v
 from __future__ import annotations
 
 import datetime as dt
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -25,6 +27,7 @@ from newsmon.transforms.events.quotations import find_quotations, quote_spans
 from newsmon.transforms.events.triggers import VERB_TAGS, TriggerMatch, find_triggers
 from newsmon.transforms.records import stable_id
 
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 CASUALTY_CATEGORY = {"killed": "ASSAULT", "wounded": "ASSAULT", "arrested": "COERCE"}
 
 
@@ -164,7 +167,7 @@ def _event_date(head: Token, sent: Span, published: dt.date | None) -> tuple[str
 
 
 def _paragraph_of(char: int, breaks: list[int]) -> int:
-    return sum(1 for b in breaks if b <= char)
+    return bisect_right(breaks, char)
 
 
 def extract_events(article: dict, doc: Doc, mentions: list[MentionLike],
@@ -173,11 +176,12 @@ def extract_events(article: dict, doc: Doc, mentions: list[MentionLike],
     options = options or EventOptions()
     lexicon = lexicon or default_lexicon()
     index = MentionIndex(mentions)
-    quotes = quote_spans(doc.text)
+    text = doc.text
+    quotes = quote_spans(text)
     article["quotations"] = find_quotations(doc, index, lexicon)
-    published = reference_date(article.get("published_at"), doc.text)
-    dateline = dateline_place(doc.text)
-    breaks = [i for i in range(len(doc.text)) if doc.text.startswith("\n", i)]
+    published = reference_date(article.get("published_at"), text)
+    dateline = dateline_place(text)
+    breaks = [match.start() for match in PARAGRAPH_BREAK.finditer(text)]
     by_paragraph: dict[int, list[dict]] = {}
     for sent_index, sent in enumerate(doc.sents):
         for candidate in sentence_candidates(sent, index, lexicon, quotes):

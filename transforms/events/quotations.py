@@ -60,7 +60,8 @@ def find_quotations(doc: Doc, index: MentionIndex, lexicon: Lexicon) -> list[dic
     """[{speaker, speaker_id, text}] in order of appearance; speaker None when nobody is named."""
     quotations = []
     sents = list(doc.sents)
-    for start, end in quote_spans(doc.text):
+    text = doc.text
+    for start, end in quote_spans(text):
         touching = [s for s in sents if s.start_char < end + 2 and s.end_char > start - 2]
         speaker = None
         for sent in touching:
@@ -69,5 +70,5 @@ def find_quotations(doc: Doc, index: MentionIndex, lexicon: Lexicon) -> list[dic
                 speaker = _speaker(token, index)
                 break
         name, entity_id = speaker if speaker else (None, None)
-        quotations.append({"speaker": name, "speaker_id": entity_id, "text": doc.text[start:end].strip()})
+        quotations.append({"speaker": name, "speaker_id": entity_id, "text": text[start:end].strip()})
     return quotations
