@@ -54,6 +54,13 @@ def test_casualty_figures(nlp, sentence, killed, wounded):
     assert (events[0]["killed"], events[0]["wounded"]) == (killed, wounded)
 
 
+def test_things_hit_are_not_wounded_people(nlp):
+    events = events_of(nlp, "Two Red Cross vehicles were hit by gunfire fired by rebels in Baghdad on Wednesday.")
+    assert all(e["wounded"] is None for e in events)
+    people = events_of(nlp, "Two Armenian journalists were also hit by rebels in the shelling.")
+    assert [e["wounded"] for e in people if e["type"] == "ASSAULT"] == [2]
+
+
 def test_negated_and_reported(nlp):
     denial = events_of(nlp, "The Azerbaijani side neither confirmed nor rejected the report.")
     assert [(e["type"], e["negated"]) for e in denial] == [("REJECT", True)]

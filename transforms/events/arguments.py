@@ -27,7 +27,8 @@ PHRASE_EXITS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "punct", "p
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 REPORTING_LEMMAS = frozenset({"say", "announce", "state", "declare", "tell", "add", "claim", "insist", "confirm"})
 RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
-# Prepositions that place a noun trigger inside the act of a verb ("announced ... in a phone call").
+# Prepositions that place a noun trigger inside the act of a verb ("announced ... in a phone call");
+# "with" too after an active verb ("responded with a counter-offensive").
 FRAME_PREPS = frozenset({"in", "during", "at"})
 MAX_NAMES = 6
 
@@ -238,11 +239,17 @@ def noun_actors(match: TriggerMatch, lexicon: Lexicon) -> list[Token]:
     if carrier is not None:
         return verb_subjects(carrier)
     phrase_head = _phrase_head(noun)
-    if phrase_head.dep_ == "nsubjpass":
+    if phrase_head.dep_ == "nsubjpass" and _agent_objects(phrase_head.head):
         return _agent_objects(phrase_head.head)
     prep = phrase_head.head
-    if phrase_head.dep_ == "pobj" and prep.lower_ in FRAME_PREPS and prep.head.pos_ in ("VERB", "AUX"):
+    if phrase_head.dep_ == "pobj" and prep.head.pos_ in ("VERB", "AUX") and (
+            prep.lower_ in FRAME_PREPS or (prep.lower_ == "with" and not is_passive(prep.head))):
         return verb_subjects(prep.head)
+    for clause in noun.children:
+        if clause.dep_ in ("relcl", "acl") and is_passive(clause):
+            origin = _agent_objects(clause) or _prep_objects(clause, frozenset({"by", "from"}))
+            if origin:
+                return origin
     return [c for c in noun.children if c.dep_ in ("compound", "amod")]
 
 

@@ -17,6 +17,9 @@ from newsmon.transforms.events.lexicon import CASUALTY_KINDS, Lexicon
 from newsmon.transforms.events.numbers import is_number_word, parse_number
 
 INTRANSITIVE = frozenset({"die", "perish"})
+# Cues that also take things as objects ("vehicles were hit"): they count people only.
+PEOPLE_ONLY_CUES = frozenset({"hit"})
+PEOPLE_WORDS = frozenset({"people", "person", "other", "national", "civilian", "victim", "passenger"})
 NUMBER_JOINERS = frozenset({"-", "and"})
 # A victim phrase without its coordinated members, which are counted on their own.
 OWN_PHRASE_EXITS = PHRASE_EXITS | {"conj", "cc", "appos"}
@@ -74,6 +77,12 @@ def _victims(cue: Token) -> list[Token]:
     return [cue] if numbers else []
 
 
+def _is_people(victim: Token, lexicon: Lexicon) -> bool:
+    lemma = victim.lemma_.lower()
+    return (victim.ent_type_ in ("PERSON", "NORP") or lemma in PEOPLE_WORDS
+            or lemma in lexicon.person_nouns or lemma in lexicon.agent_nouns)
+
+
 def _count(victims: list[Token], lexicon: Lexicon) -> int | None:
     total, seen = 0, False
     for victim in victims:
@@ -93,7 +102,10 @@ def find_casualties(sent: Span, lexicon: Lexicon) -> list[Casualty]:
         kind = cues.get(token.lemma_.lower()) or cues.get(token.lower_)
         if kind is None:
             continue
-        count = _count(_victims(token), lexicon)
+        victims = _victims(token)
+        if token.lemma_.lower() in PEOPLE_ONLY_CUES:
+            victims = [v for v in victims if _is_people(v, lexicon)]
+        count = _count(victims, lexicon)
         if count is not None and count > 0:
             found.append(Casualty(kind, count, token))
     return found
