@@ -44,13 +44,13 @@ class AnalyseNews(beam.PTransform):
         )
         deadletter = ((parsed[records.DEADLETTER], normalised[records.DEADLETTER])
                       | "InputDeadletter" >> beam.Flatten())
-        articles = (
+        analysed = (
             normalised.articles
             | "ExactDuplicates" >> MarkExactDuplicates()
             | "Entities" >> ExtractEntities(self._settings)
         )
+        articles, events = analysed.articles, analysed[records.EVENTS]
         # Until their stages land: empty, but derived from `items` so that they share its windowing.
-        events = items | "NoEvents" >> beam.FlatMap(lambda item: ())
         stories = items | "NoStories" >> beam.FlatMap(lambda item: ())
         alerts = (articles, events) | "Alerts" >> DetectAlerts(self._alert_rules)
         if self._deliver_alerts:

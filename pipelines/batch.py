@@ -90,6 +90,7 @@ def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
         outputs[records.ALERTS] | "CountAlerts" >> CountAs(records.ALERTS),
         outputs[UNDELIVERED] | "CountUndelivered" >> CountAs(UNDELIVERED),
         index_failures | "CountIndexFailures" >> CountAs(INDEX_FAILURES),
+        outputs[records.EVENTS] | "CountEvents" >> CountAs(records.EVENTS),
         articles
         | "ExactCopies" >> beam.Filter(lambda a: a.get("duplicate_kind") == "exact")
         | "CountExact" >> CountAs("exact_duplicates"),

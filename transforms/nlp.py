@@ -12,8 +12,11 @@ import apache_beam as beam
 import spacy
 from apache_beam.transforms.window import TimestampedValue
 from spacy.language import Language
+from spacy.tokens import Doc
 
+from newsmon.transforms import records
 from newsmon.transforms.entities import resolve_entities, resolver_for
+from newsmon.transforms.events import EventOptions, extract_events
 from newsmon.transforms.settings import Settings
 
 # Components newsmon needs from an en_core_web_* pipeline: NER, and the parse for events.
@@ -24,6 +27,16 @@ ELEMENT_TIMESTAMP = "_element_timestamp"
 
 class ModelNotInstalled(RuntimeError):
     """The configured spaCy package is missing; the message says how to install it."""
+
+
+@Language.component("newsmon_paragraphs")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """A paragraph break always ends a sentence: headings, captions and datelines have no final
+    full stop, and the parser would otherwise run them into the next sentence."""
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+            token.is_sent_start = True
+    return doc
 
 
 def load_model(name: str) -> Language:
@@ -37,6 +50,8 @@ def load_model(name: str) -> Language:
     unused = [pipe for pipe in nlp.pipe_names if pipe not in USED_COMPONENTS]
     for pipe in unused:
         nlp.disable_pipe(pipe)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("newsmon_paragraphs", before="parser")
     return nlp
 
 
@@ -60,12 +75,17 @@ class AnalyseArticles(beam.DoFn):
             match_city_population=self._settings.get("entities.match_city_population"),
         )
 
-    def process(self, batch: list[dict]) -> Iterator[TimestampedValue]:
+    def process(self, batch: list[dict]) -> Iterator:
         max_chars = self._settings.get("nlp.max_chars")
+        options = EventOptions(min_confidence=self._settings.get("events.min_confidence"),
+                               max_per_paragraph=self._settings.get("events.max_per_paragraph"))
         texts = (nlp_text(article, max_chars) for article in batch)
         for article, doc in zip(batch, self._nlp.pipe(texts, batch_size=len(batch) or 1)):
-            resolve_entities(article, doc)
-            yield TimestampedValue(article, article.pop(ELEMENT_TIMESTAMP))
+            timestamp = article.pop(ELEMENT_TIMESTAMP)
+            mentions = resolve_entities(article, doc)
+            for event in extract_events(article, doc, mentions, options):
+                yield beam.pvalue.TaggedOutput(records.EVENTS, TimestampedValue(event, timestamp))
+            yield TimestampedValue(article, timestamp)
 
 
 def note_timestamp(article: dict, timestamp=beam.DoFn.TimestampParam) -> dict:
@@ -77,7 +97,8 @@ def note_timestamp(article: dict, timestamp=beam.DoFn.TimestampParam) -> dict:
 
 
 class ExtractEntities(beam.PTransform):
-    """Articles -> articles with entities, in batches of `nlp.batch_size`."""
+    """Articles -> articles with entities (main output) and events (`records.EVENTS` output),
+    in batches of `nlp.batch_size`."""
 
     def __init__(self, settings: Settings):
         super().__init__()
@@ -89,6 +110,6 @@ class ExtractEntities(beam.PTransform):
             articles
             | "NoteTimestamps" >> beam.Map(note_timestamp)
             | "Batch" >> beam.BatchElements(min_batch_size=1, max_batch_size=size)
-            | "RunModel" >> beam.ParDo(AnalyseArticles(self._settings))
+            | "RunModel" >> beam.ParDo(AnalyseArticles(self._settings)).with_outputs(records.EVENTS, main="articles")
         )
 

@@ -28,6 +28,8 @@ def _positive_number(value: Any) -> bool:
 
 def _non_negative_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+def _unit_float(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
 
 
 def _non_empty_str(value: Any) -> bool:
@@ -57,6 +59,8 @@ _SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "entities.min_city_population": (lambda v: v in (500, 1000, 5000, 15000) and not isinstance(v, bool),
                                      "one of the packaged GeoNames sets: 500, 1000, 5000 or 15000"),
     "entities.match_city_population": (_positive_int, "a positive integer such as 1000000"),
+    "events.min_confidence": (_unit_float, "a number between 0 and 1 such as 0.5"),
+    "events.max_per_paragraph": (_positive_int, "a positive integer such as 4"),
 }
 
 
