@@ -7,12 +7,14 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from newsmon.transforms import records
-from newsmon.transforms.dedup import MarkExactDuplicates
+from newsmon.transforms.dedup import COPIES, JoinExactCopies, LinkNearDuplicates, MarkExactDuplicates
+from newsmon.transforms.eventtime import PreservingEventTime
 from newsmon.transforms.nlp import ExtractEntities
 from newsmon.transforms.normalise import normalise_item
 from newsmon.transforms.readers import read_input
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sinks import CountAs, WriteJsonl, WriteSummary
+from newsmon.transforms.stories import AssignStories, CollectStories
 
 
 @dataclass
@@ -47,27 +49,39 @@ def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
         | "Read" >> beam.FlatMap(read_input, settings)
     )
     parsed = items | "SplitReadFailures" >> beam.Map(split_deadletter).with_outputs(records.DEADLETTER, main="items")
-    articles = (
+    distinct = (
         parsed.items
         | "Normalise" >> beam.Map(normalise_item)
-        | "ExactDuplicates" >> MarkExactDuplicates()
-        | "Entities" >> ExtractEntities(settings)
+        | "ExactDuplicates" >> MarkExactDuplicates(settings)
     )
+    # Only originals go through the model; exact copies take their original's enrichment.
+    originals = (
+        distinct.originals
+        | "Entities" >> PreservingEventTime(ExtractEntities(settings))
+        | "NearDuplicates" >> LinkNearDuplicates(settings)
+        | "Stories" >> AssignStories(settings)
+    )
+    copies = (originals, distinct[COPIES]) | "EnrichCopies" >> JoinExactCopies(settings)
+    articles = (originals, copies) | "AllArticles" >> beam.Flatten()
+    stories = articles | "StoryRecords" >> CollectStories(settings)
     deadletter = parsed[records.DEADLETTER]
 
     out = run.output_dir
     articles | "WriteArticles" >> WriteJsonl(out, records.ARTICLES)
+    stories | "WriteStories" >> WriteJsonl(out, records.STORIES)
     deadletter | "WriteDeadletter" >> WriteJsonl(out, records.DEADLETTER)
-    for name in (records.EVENTS, records.STORIES, records.ALERTS):
+    for name in (records.EVENTS, records.ALERTS):
         (pipeline | f"No{name.title()}" >> beam.Create([])) | f"Write{name.title()}" >> WriteJsonl(out, name)
 
     counts = [
         items | "CountInputs" >> CountAs("inputs"),
         articles | "CountArticles" >> CountAs(records.ARTICLES),
         deadletter | "CountDeadletter" >> CountAs(records.DEADLETTER),
-        articles
-        | "ExactCopies" >> beam.Filter(lambda a: a.get("duplicate_kind") == "exact")
-        | "CountExact" >> CountAs("exact_duplicates"),
+        copies | "CountExact" >> CountAs("exact_duplicates"),
+        originals
+        | "NearCopies" >> beam.Filter(lambda a: a["duplicate_kind"] == "near")
+        | "CountNear" >> CountAs("near_duplicates"),
+        stories | "CountStories" >> CountAs(records.STORIES),
     ]
     counts | "AllCounts" >> beam.Flatten() | "Summary" >> WriteSummary(out)
 

@@ -22,6 +22,18 @@ def _positive_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
+def _fraction(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= 1
+
+
+def _positive_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+def _non_negative_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _non_empty_str(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
@@ -35,6 +47,16 @@ _SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "limits.max_items_per_input": (_positive_int, "a positive integer such as 10000"),
     "limits.fetch_timeout_s": (_positive_int, "a positive integer number of seconds"),
     "runner.workers": (_positive_int, "a positive integer (1 = in-process)"),
+    "dedup.horizon_days": (_positive_number, "a positive number of days such as 7"),
+    "dedup.settle_seconds": (_non_negative_int, "a number of seconds >= 0 such as 60"),
+    "dedup.near_threshold": (_fraction, "a number in (0, 1] such as 0.7"),
+    "dedup.shingle_words": (_positive_int, "a positive integer such as 4"),
+    "dedup.num_perm": (_positive_int, "a positive integer such as 64"),
+    "dedup.rows_per_band": (_positive_int, "a positive integer dividing dedup.num_perm, such as 4"),
+    "dedup.lead_words": (_positive_int, "a positive integer such as 120"),
+    "stories.window_days": (_positive_number, "a positive number of days such as 3"),
+    "stories.threshold": (_fraction, "a number in (0, 1] such as 0.3"),
+    "stories.entity_weight": (_fraction, "a number in (0, 1] such as 0.3"),
 }
 
 

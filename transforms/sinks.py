@@ -8,7 +8,7 @@ from typing import Iterable
 import apache_beam as beam
 
 # Fields that only steer the pipeline and are not part of the published record.
-INTERNAL_FIELDS = ("order_key",)
+INTERNAL_FIELDS = ("order_key", "event_time_us")
 
 
 def to_json_line(record: dict) -> str:
