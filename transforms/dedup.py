@@ -110,6 +110,28 @@ def link_for_later(a: dict, b: dict) -> tuple[str, tuple]:
     return later["id"], (earlier["rank"], earlier["id"])
 
 
+def find_near_duplicates(articles: Iterable[dict], params: SketchParams, threshold: float,
+                         horizon_days: float) -> dict[str, str]:
+    """article id -> id of its earliest verified near original, for a whole collection.
+
+    The same band keys, verification and choice as the Beam stage (`LinkNearDuplicates`),
+    without a runner: the reference the tests and the benchmark compare the stage against."""
+    bands: dict[str, list[dict]] = {}
+    best: dict[str, tuple] = {}
+    for article in articles:
+        sk = sketch(article["title"], article["text"], params)
+        entry = near_entry(article, sk.shingles)
+        for key in sk.band_keys:
+            members = bands.setdefault(key, [])
+            for other in members:
+                if is_near_copy(entry, other, threshold, horizon_days):
+                    later, earlier = link_for_later(entry, other)
+                    if later not in best or earlier < best[later]:
+                        best[later] = earlier
+            members.append(entry)
+    return {later: earlier[1] for later, earlier in best.items()}
+
+
 class _Horizon:
     """Expiry bookkeeping shared by the stateful DoFns: latest event time seen for the key."""
 

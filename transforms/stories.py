@@ -36,12 +36,14 @@ from newsmon.transforms.sketches import words
 # Terms kept per story centroid: bounds state whatever the story's size.
 CENTROID_TERMS = 300
 TOP_ENTITIES = 10
+# Added to every IDF so that words all articles share still count a little (small collections).
+IDF_SMOOTHING = 0.3
 
 
 @dataclass(frozen=True)
 class StoryParams:
     window_days: float = 3.0
-    threshold: float = 0.3
+    threshold: float = 0.12
     entity_weight: float = 0.3
 
 
@@ -59,11 +61,17 @@ def entity_keys(article: dict) -> set[str]:
     return {e.get("id") or f"{e['type']}:{e['name'].casefold()}" for e in article.get("entities", [])}
 
 
+def _summed(centroid: dict[str, float], vector: dict[str, float]) -> dict[str, float]:
+    merged = Counter(centroid)
+    merged.update(vector)
+    return dict(merged.most_common(CENTROID_TERMS))
+
+
 @dataclass
 class Story:
     story_id: str
     centroid: dict[str, float] = field(default_factory=dict)
-    entities: Counter = field(default_factory=Counter)
+    entities: dict[str, float] = field(default_factory=dict)
     first_date: str | None = None
     last_date: str | None = None
     last_event_us: int = 0
@@ -77,18 +85,21 @@ class Story:
             return 0.0
         return min(days_apart(published, self.first_date), days_apart(published, self.last_date))
 
-    def add(self, article_id: str, vector: dict[str, float], entities: set[str], published: str | None,
+    def add(self, article_id: str, vector: dict[str, float], entities: dict[str, float], published: str | None,
             event_us: int) -> None:
         self.members.add(article_id)
-        merged = Counter(self.centroid)
-        merged.update(vector)
-        self.centroid = dict(merged.most_common(CENTROID_TERMS))
-        self.entities.update(entities)
+        self.centroid = _summed(self.centroid, vector)
+        self.entities = _summed(self.entities, entities)
         if published:
             day = published[:10]
             self.first_date = min(self.first_date or day, day)
             self.last_date = max(self.last_date or day, day)
         self.last_event_us = max(self.last_event_us, event_us)
+
+
+def _normalised(vector: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+    return {t: w / norm for t, w in vector.items() if w > 0}
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -113,23 +124,25 @@ class StoryIndex:
         """Count document frequencies first, so a batch's weights do not depend on its order."""
         for article in articles:
             self.doc_freq.update(article_terms(article).keys())
+            self.doc_freq.update(entity_keys(article))
             self.docs += 1
 
-    def vector(self, article: dict) -> dict[str, float]:
-        weights = {t: (1 + math.log(n)) * math.log((self.docs + 1) / (self.doc_freq[t] + 1)) + 0.0
-                   for t, n in article_terms(article).items()}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        return {t: w / norm for t, w in weights.items() if w > 0}
+    def _idf(self, term: str) -> float:
+        return math.log((self.docs + 1) / (self.doc_freq[term] + 1)) + IDF_SMOOTHING
 
-    def score(self, story: Story, vector: dict[str, float], entities: set[str]) -> float:
-        text = cosine(vector, story.centroid)
-        shared = len(entities & story.entities.keys()) / len(entities) if entities else 0.0
+    def vectors(self, article: dict) -> tuple[dict[str, float], dict[str, float]]:
+        """L2-normalised TF-IDF vectors of the article's words and of its canonical entities."""
+        text = {t: (1 + math.log(n)) * self._idf(t) for t, n in article_terms(article).items()}
+        entities = {e: self._idf(e) for e in entity_keys(article)}
+        return _normalised(text), _normalised(entities)
+
+    def score(self, story: Story, text: dict[str, float], entities: dict[str, float]) -> float:
         weight = self.params.entity_weight
-        return (1 - weight) * text + weight * shared
+        return (1 - weight) * cosine(text, story.centroid) + weight * cosine(entities, story.entities)
 
     def assign(self, article: dict, event_us: int = 0) -> str:
         """The story the article joins (or starts); articles must come in original order."""
-        vector, entities = self.vector(article), entity_keys(article)
+        vector, entities = self.vectors(article)
         story = self.stories.get(self.story_of.get(article.get("duplicate_of") or "", ""))
         if story is None:
             best, best_score = None, self.params.threshold
