@@ -56,7 +56,7 @@ def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
     )
     # Only originals go through the model; exact copies take their original's enrichment.
     originals = (
-        distinct.originals
+        distinct["originals"]
         | "Entities" >> PreservingEventTime(ExtractEntities(settings))
         | "NearDuplicates" >> LinkNearDuplicates(settings)
         | "Stories" >> AssignStories(settings)

@@ -66,40 +66,37 @@ def test_no_seed_is_marked_as_a_copy():
     assert not {s["id"] for s in seed_articles()} & links.keys()
 
 
-def run_stages(articles: list[dict]) -> list[tuple]:
-    """(id, duplicate_of, duplicate_kind) from the Beam exact + near stages, batch mode."""
-    result = []
+def assert_stages_give(articles: list[dict], expected: list[tuple]) -> None:
+    """The Beam exact + near stages (batch mode) mark `articles` as (id, duplicate_of, kind)."""
     with TestPipeline() as pipeline:
         distinct = pipeline | beam.Create(articles) | MarkExactDuplicates(SETTINGS)
-        near = distinct.originals | LinkNearDuplicates(SETTINGS)
-        marked = (near, distinct[COPIES]) | beam.Flatten()
-        rows = marked | beam.Map(lambda a: (a["id"], a["duplicate_of"], a["duplicate_kind"]))
-        assert_that(rows, lambda got: result.extend(got))
-    return sorted(result)
+        near = distinct["originals"] | LinkNearDuplicates(SETTINGS)
+        rows = (near, distinct[COPIES]) | beam.Flatten() | beam.Map(
+            lambda a: (a["id"], a["duplicate_of"], a["duplicate_kind"]))
+        assert_that(rows, equal_to(expected))
 
 
-def test_beam_stages_match_the_reference_and_ignore_input_order():
+def test_beam_stages_match_the_reference_whatever_the_input_order():
     articles = with_copies()
-    exact = {**articles[-1], "id": "exact-copy", "order_key": "!first-in-input"}
-    articles.append(exact)
-    first = run_stages(articles)
-    shuffled = list(articles)
-    random.Random(3).shuffle(shuffled)
-    assert run_stages(shuffled) == first
-    links = find_near_duplicates([a for a in articles if a["id"] != "exact-copy"], *near_params())
-    assert {(i, o) for i, o, k in first if k == "near"} == set(links.items())
-    # The exact copy comes first in input order but the seed is dated: the seed stays the original.
-    assert ("exact-copy", articles[-2]["id"], "exact") in first
-    assert all(o is None for i, o, _ in first if i in {s["id"] for s in seed_articles()})
+    # An exact copy listed first: the seed is dated, the copy is not, so the seed stays original.
+    dated_seed = next(a for a in articles if a["id"] == "000")
+    exact = {**dated_seed, "id": "exact-copy", "published_at": None, "order_key": "!first-in-input"}
+    links = find_near_duplicates(articles, *near_params())
+    expected = [(a["id"], links.get(a["id"]), "near" if a["id"] in links else None) for a in articles]
+    expected.append(("exact-copy", "000", "exact"))
+    assert len(links) == 25 and not {s["id"] for s in seed_articles()} & links.keys()
+    for seed in (1, 2):
+        shuffled = articles + [exact]
+        random.Random(seed).shuffle(shuffled)
+        assert_stages_give(shuffled, expected)
 
 
 def test_later_arriving_earlier_original_takes_over():
     seed = seed_articles()[0]
-    late_original = {**seed, "id": "earlier", "published_at": "2020-09-30"}
-    articles = [{**seed, "id": f"copy{i}", "order_key": f"{i}"} for i in range(3)] + [late_original]
-    got = run_stages(articles)
-    assert ("earlier", None, None) in got
-    assert {o for i, o, _ in got if i != "earlier"} == {"earlier"}
+    late_original = {**seed, "id": "earlier", "published_at": "2020-09-30", "order_key": "zzz"}
+    copies = [{**seed, "id": f"copy{i}", "order_key": f"{i}"} for i in range(3)]
+    expected = [("earlier", None, None)] + [(c["id"], "earlier", "exact") for c in copies]
+    assert_stages_give(copies + [late_original], expected)
 
 
 def streaming_pipeline() -> TestPipeline:
@@ -125,7 +122,7 @@ def test_streaming_exact_and_near_copies_with_teststream():
               .advance_watermark_to_infinity())
     with streaming_pipeline() as pipeline:
         distinct = pipeline | stream | MarkExactDuplicates(SETTINGS)
-        near_out = distinct.originals | LinkNearDuplicates(SETTINGS)
+        near_out = distinct["originals"] | LinkNearDuplicates(SETTINGS)
         rows = (near_out, distinct[COPIES]) | beam.Flatten() | beam.Map(
             lambda a: (a["id"], a["duplicate_of"], a["duplicate_kind"]))
         assert_that(rows, equal_to([(seed["id"], None, None), ("near", seed["id"], "near"),
@@ -147,7 +144,7 @@ def test_state_expires_after_the_horizon():
               .advance_watermark_to_infinity())
     with streaming_pipeline() as pipeline:
         distinct = pipeline | stream | MarkExactDuplicates(SETTINGS)
-        near_out = distinct.originals | LinkNearDuplicates(SETTINGS)
+        near_out = distinct["originals"] | LinkNearDuplicates(SETTINGS)
         rows = (near_out, distinct[COPIES]) | beam.Flatten() | beam.Map(
             lambda a: (a["id"], a["duplicate_of"], a["duplicate_kind"]))
         assert_that(rows, equal_to([(seed["id"], None, None), ("late-near", None, None),
@@ -185,4 +182,4 @@ def test_exact_copies_bypass_the_model_stage():
                 producers["input"] = node.inputs[0]
 
     pipeline.visit(Visitor())
-    assert producers["input"].tag == "originals"
+    assert producers["input"].producer.full_label.endswith("OriginalsStage/FusionBreak")

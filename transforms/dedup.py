@@ -302,12 +302,15 @@ class MarkExactDuplicates(beam.PTransform):
         _, self._settle, self._horizon = dedup_params(settings)
 
     def expand(self, articles):
-        return (
+        marked = (
             articles
             | "KeyByContent" >> beam.Map(lambda a: (content_hash(a), a)).with_output_types(KEYED)
             | "PickOriginal" >> beam.ParDo(ExactDuplicateState(self._settle, self._horizon)).with_outputs(
                 COPIES, main="originals")
         )
+        # Each output gets a stage of its own (see eventtime.Rekey): timer outputs feed more state.
+        return {"originals": marked.originals | "OriginalsStage" >> Rekey(),
+                COPIES: marked[COPIES] | "CopiesStage" >> Rekey()}
 
 
 class LinkNearDuplicates(beam.PTransform):
