@@ -257,25 +257,19 @@ class CollectStoryState(beam.DoFn):
 
     MEMBERS = BagStateSpec("members", PickleCoder())
     SETTLE = TimerSpec("settle", TimeDomain.WATERMARK)
-    EXPIRY = TimerSpec("expiry", TimeDomain.WATERMARK)
 
     def __init__(self, settle: Duration, horizon: Duration):
         self._settle = settle
         self._horizon = horizon
 
     def process(self, keyed, ts=beam.DoFn.TimestampParam, members=beam.DoFn.StateParam(MEMBERS),
-                settle=beam.DoFn.TimerParam(SETTLE), expiry=beam.DoFn.TimerParam(EXPIRY)):
+                settle=beam.DoFn.TimerParam(SETTLE)):
         members.add(keyed[1])
         settle.set(ts + self._settle)
-        expiry.set(ts + self._horizon)
 
     @on_timer(SETTLE)
     def emit(self, key=beam.DoFn.KeyParam, members=beam.DoFn.StateParam(MEMBERS)):
         yield story_record(key, list(members.read()))
-
-    @on_timer(EXPIRY)
-    def expire(self, members=beam.DoFn.StateParam(MEMBERS)):
-        members.clear()
 
 
 def _durations(settings: Settings) -> tuple[Duration, Duration]:
