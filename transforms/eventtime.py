@@ -8,6 +8,7 @@ such a stage and put back after it.
 from __future__ import annotations
 
 import apache_beam as beam
+from apache_beam.options.pipeline_options import StandardOptions
 from apache_beam.transforms.window import TimestampedValue
 from apache_beam.utils.timestamp import MAX_TIMESTAMP, Duration, Timestamp
 
@@ -48,7 +49,10 @@ class Rekey(beam.PTransform):
 
     Python's in-process batch runner drops (or fails on) event-time timers of a stateful stage
     fused behind another stage's timer output; a Reshuffle keeps each stateful DoFn in a stage of
-    its own. Elements, keys and timestamps are unchanged."""
+    its own. Streaming runners need no such break, and Reshuffle's once-firing trigger would drop
+    later elements there, so streaming pipelines pass elements straight through."""
 
     def expand(self, keyed):
+        if keyed.pipeline.options.view_as(StandardOptions).streaming:
+            return keyed
         return keyed | "FusionBreak" >> beam.Reshuffle()
