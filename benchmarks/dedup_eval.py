@@ -44,7 +44,7 @@ from newsmon.transforms import records  # noqa: E402
 from newsmon.transforms.dedup import LinkNearDuplicates, dedup_params, find_near_duplicates  # noqa: E402
 from newsmon.transforms.readers.text import parse_text  # noqa: E402
 from newsmon.transforms.settings import load_settings  # noqa: E402
-from newsmon.transforms.sketches import shingle_hashes, words  # noqa: E402
+from newsmon.transforms.sketches import shingle_hashes, word_hashes, words  # noqa: E402
 
 BBC = REPO.parent / "shared" / "corpora" / "bbc"
 SEED_STORIES = {"000": "karabakh-joint-call", "001": "karabakh-joint-call", "004": "karabakh-joint-call",
@@ -152,7 +152,8 @@ def bbc_articles() -> list[dict]:
 
 def exact_pairs_by_containment(articles: list[dict], size: int, threshold: float) -> list[tuple[str, str, float]]:
     """All pairs with shingle containment >= threshold, computed exactly (inverted index)."""
-    shingles = [set(shingle_hashes(words(f"{a['title']}\n{a['text']}"), size).tolist()) for a in articles]
+    shingles = [set(shingle_hashes(word_hashes(words(f"{a['title']}\n{a['text']}")), size).tolist())
+                 for a in articles]
     index = defaultdict(list)
     for i, sh in enumerate(shingles):
         for h in sh:

@@ -10,7 +10,6 @@ containment (shared shingles over the smaller set), which a truncated copy score
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 import zlib
@@ -22,6 +21,10 @@ from datasketch import LeanMinHash, MinHash
 
 _WORD = re.compile(r"\w+")
 _SEED = 20201001
+# Odd 64-bit multiplier for combining word hashes into shingle hashes (wraps modulo 2**64).
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_WORD_HASHES: dict[str, int] = {}
+_WORD_CACHE_LIMIT = 500_000
 
 
 @dataclass(frozen=True)
@@ -52,13 +55,31 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
-def shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
-    """Sorted unique 32-bit hashes of the `size`-word shingles (one shingle for short texts)."""
-    if len(tokens) < size:
-        grams = [" ".join(tokens)] if tokens else []
-    else:
-        grams = [" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1)]
-    return np.unique(np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.uint32, count=len(grams)))
+def word_hashes(tokens: list[str]) -> np.ndarray:
+    """Stable 32-bit hashes of words (crc32: the same in every worker, unlike `hash`), cached
+    because news vocabulary repeats from one article to the next."""
+    cache = _WORD_HASHES
+    if len(cache) > _WORD_CACHE_LIMIT:
+        cache.clear()
+    hashes = list(map(cache.get, tokens))
+    if None in hashes:
+        for token in set(tokens) - cache.keys():
+            cache[token] = zlib.crc32(token.encode("utf-8"))
+        hashes = list(map(cache.__getitem__, tokens))
+    return np.array(hashes, dtype=np.uint64)
+
+
+def shingle_hashes(hashed: np.ndarray, size: int) -> np.ndarray:
+    """Sorted unique 32-bit hashes of the `size`-word shingles of hashed words (one shingle for
+    texts shorter than that): a polynomial over the word hashes, computed for all windows at once."""
+    if len(hashed) == 0:
+        return np.empty(0, dtype=np.uint32)
+    size = min(size, len(hashed))
+    windows = len(hashed) - size + 1
+    combined = np.zeros(windows, dtype=np.uint64)
+    for offset in range(size):
+        combined = combined * _MIX + hashed[offset:offset + windows]
+    return np.unique((combined >> np.uint64(32)).astype(np.uint32))
 
 
 @lru_cache(maxsize=8)
@@ -77,21 +98,21 @@ def signature(hashes: np.ndarray, num_perm: int) -> LeanMinHash:
 
 def band_keys(sig: LeanMinHash, rows: int, prefix: str) -> list[str]:
     """One key per LSH band: two texts share a key when their signatures agree on that band."""
-    values = sig.hashvalues
-    keys = []
-    for band, start in enumerate(range(0, len(values) - rows + 1, rows)):
-        digest = hashlib.blake2b(values[start:start + rows].tobytes(), digest_size=8).hexdigest()
-        keys.append(f"{prefix}{band}:{digest}")
-    return keys
+    values = sig.hashvalues.astype(np.uint64)
+    bands = len(values) // rows
+    combined = np.zeros(bands, dtype=np.uint64)
+    for row in values[: bands * rows].reshape(bands, rows).T:
+        combined = combined * _MIX + row
+    return [f"{prefix}{band}:{value:x}" for band, value in enumerate(combined.tolist())]
 
 
 def sketch(title: str, text: str, params: SketchParams) -> Sketch:
     """Shingles and band keys of an article (title and body read as one text)."""
-    tokens = words(f"{title}\n{text}")
-    shingles = shingle_hashes(tokens, params.shingle_words)
+    hashed = word_hashes(words(f"{title}\n{text}"))
+    shingles = shingle_hashes(hashed, params.shingle_words)
     keys = band_keys(signature(shingles, params.num_perm), params.rows_per_band, "t")
-    if len(tokens) > params.lead_words:
-        lead = shingle_hashes(tokens[:params.lead_words], params.shingle_words)
+    if len(hashed) > params.lead_words:
+        lead = shingle_hashes(hashed[:params.lead_words], params.shingle_words)
         keys += band_keys(signature(lead, params.num_perm), params.rows_per_band, "l")
     elif len(shingles):
         # Short texts are their own lead: the same keys, so a short copy still meets a long original.
