@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 from conftest import read_jsonl
+from newsmon.transforms.stories import StoryParams, cluster
 
 
 def test_seed_stories(seed_run):
@@ -20,3 +22,17 @@ def test_seed_stories(seed_run):
     assert sorted(story["article_ids"]) == sorted(articles[k]["id"] for k in ("000", "001", "004"))
     assert story["first_seen"] == "2020-10-01" and story["top_entities"]
     assert json.loads((seed_run / "summary.json").read_text())["stories"] == 3
+
+
+def test_story_assignment_ignores_input_order(seed_run):
+    """The plain clustering sorts articles into original order first: any input order, same stories."""
+    articles = read_jsonl(seed_run / "articles.jsonl")
+    for article in articles:
+        article["order_key"] = article["path"]
+    params = StoryParams()
+    first = cluster(articles, params)
+    for seed in range(3):
+        shuffled = list(articles)
+        random.Random(seed).shuffle(shuffled)
+        assert cluster(shuffled, params) == first
+    assert first == {a["id"]: a["story_id"] for a in articles}
