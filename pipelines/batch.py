@@ -7,14 +7,11 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from newsmon.transforms import records
-from newsmon.transforms.dedup import COPIES, JoinExactCopies, LinkNearDuplicates, MarkExactDuplicates
-from newsmon.transforms.eventtime import PreservingEventTime
-from newsmon.transforms.nlp import ExtractEntities
+from newsmon.transforms.enrich import ARTICLES, EXACT_COPIES, ORIGINALS, STORIES, EnrichArticles
 from newsmon.transforms.normalise import normalise_item
 from newsmon.transforms.readers import read_input
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sinks import CountAs, WriteJsonl, WriteSummary
-from newsmon.transforms.stories import AssignStories, CollectStories
 
 
 @dataclass
@@ -49,21 +46,8 @@ def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
         | "Read" >> beam.FlatMap(read_input, settings)
     )
     parsed = items | "SplitReadFailures" >> beam.Map(split_deadletter).with_outputs(records.DEADLETTER, main="items")
-    distinct = (
-        parsed.items
-        | "Normalise" >> beam.Map(normalise_item)
-        | "ExactDuplicates" >> MarkExactDuplicates(settings)
-    )
-    # Only originals go through the model; exact copies take their original's enrichment.
-    originals = (
-        distinct["originals"]
-        | "Entities" >> PreservingEventTime(ExtractEntities(settings))
-        | "NearDuplicates" >> LinkNearDuplicates(settings)
-        | "Stories" >> AssignStories(settings)
-    )
-    copies = (originals, distinct[COPIES]) | "EnrichCopies" >> JoinExactCopies(settings)
-    articles = (originals, copies) | "AllArticles" >> beam.Flatten()
-    stories = articles | "StoryRecords" >> CollectStories(settings)
+    enriched = parsed.items | "Normalise" >> beam.Map(normalise_item) | "Enrich" >> EnrichArticles(settings)
+    articles, stories = enriched[ARTICLES], enriched[STORIES]
     deadletter = parsed[records.DEADLETTER]
 
     out = run.output_dir
@@ -77,8 +61,8 @@ def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
         items | "CountInputs" >> CountAs("inputs"),
         articles | "CountArticles" >> CountAs(records.ARTICLES),
         deadletter | "CountDeadletter" >> CountAs(records.DEADLETTER),
-        copies | "CountExact" >> CountAs("exact_duplicates"),
-        originals
+        enriched[EXACT_COPIES] | "CountExact" >> CountAs("exact_duplicates"),
+        enriched[ORIGINALS]
         | "NearCopies" >> beam.Filter(lambda a: a["duplicate_kind"] == "near")
         | "CountNear" >> CountAs("near_duplicates"),
         stories | "CountStories" >> CountAs(records.STORIES),

@@ -195,8 +195,8 @@ def test_exact_copies_bypass_the_model_stage():
 
     class Visitor(beam.pipeline.PipelineVisitor):
         def enter_composite_transform(self, node):
-            if node.full_label == "Entities":
+            if node.full_label == "Enrich/Entities":
                 producers["input"] = node.inputs[0]
 
     pipeline.visit(Visitor())
-    assert producers["input"].producer.full_label.startswith("ExactDuplicates/OriginalsStage")
+    assert producers["input"].producer.full_label.startswith("Enrich/ExactDuplicates/OriginalsStage")
