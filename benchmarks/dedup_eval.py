@@ -219,6 +219,9 @@ def evaluate_bbc(settings) -> None:
     predicted = find_near_duplicates(distinct, params, threshold, horizon)
     p, r, f = link_scores({a["id"]: predicted.get(a["id"]) for a in distinct}, gold_group, gold_copies)
     print(f"  near-duplicates in the corpus: precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
+    for copy, original in sorted(predicted.items()):
+        if gold_group[copy] != gold_group[original]:
+            print(f"    linked outside its gold group: {copy} -> {original}")
 
     rng = random.Random(7)
     sample = rng.sample(distinct, 200)

@@ -53,7 +53,7 @@ _SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "dedup.shingle_words": (_positive_int, "a positive integer such as 4"),
     "dedup.num_perm": (_positive_int, "a positive integer such as 64"),
     "dedup.rows_per_band": (_positive_int, "a positive integer dividing dedup.num_perm, such as 4"),
-    "dedup.lead_words": (_positive_int, "a positive integer such as 120"),
+    "dedup.lead_words": (_positive_int, "a positive integer such as 60"),
     "stories.window_days": (_positive_number, "a positive number of days such as 3"),
     "stories.threshold": (_fraction, "a number in (0, 1] such as 0.12"),
     "stories.entity_weight": (_fraction, "a number in (0, 1] such as 0.3"),

@@ -34,7 +34,7 @@ class SketchParams:
     shingle_words: int = 4
     num_perm: int = 64
     rows_per_band: int = 4
-    lead_words: int = 120
+    lead_words: int = 60
 
     @property
     def bands(self) -> int:
