@@ -11,8 +11,7 @@ import apache_beam as beam
 from newsmon.transforms import records
 from newsmon.transforms.alerts import DetectAlerts, RuleSet
 from newsmon.transforms.alerts.deliver import DeliverAlerts
-from newsmon.transforms.dedup import MarkExactDuplicates
-from newsmon.transforms.nlp import ExtractEntities
+from newsmon.transforms.enrich import ARTICLES, EVENTS, EXACT_COPIES, ORIGINALS, STORIES, EnrichArticles
 from newsmon.transforms.normalise import normalise_item
 from newsmon.transforms.settings import Settings
 
@@ -26,7 +25,8 @@ def split_deadletter(record: dict):
 
 
 class AnalyseNews(beam.PTransform):
-    """Raw items and read dead-letters -> {name: PCollection} for `records.OUTPUTS` and UNDELIVERED."""
+    """Raw items and read dead-letters -> {name: PCollection} for `records.OUTPUTS`, UNDELIVERED,
+    and the exact copies and originals the summary counts."""
 
     def __init__(self, settings: Settings, alert_rules: RuleSet, deliver_alerts: bool = True):
         super().__init__()
@@ -44,21 +44,16 @@ class AnalyseNews(beam.PTransform):
         )
         deadletter = ((parsed[records.DEADLETTER], normalised[records.DEADLETTER])
                       | "InputDeadletter" >> beam.Flatten())
-        analysed = (
-            normalised.articles
-            | "ExactDuplicates" >> MarkExactDuplicates()
-            | "Entities" >> ExtractEntities(self._settings)
-        )
-        articles, events = analysed.articles, analysed[records.EVENTS]
-        # Until their stages land: empty, but derived from `items` so that they share its windowing.
-        stories = items | "NoStories" >> beam.FlatMap(lambda item: ())
+        enriched = normalised.articles | "Enrich" >> EnrichArticles(self._settings)
+        articles, events, stories = enriched[ARTICLES], enriched[EVENTS], enriched[STORIES]
         alerts = (articles, events) | "Alerts" >> DetectAlerts(self._alert_rules)
         if self._deliver_alerts:
             undelivered = alerts | "DeliverAlerts" >> DeliverAlerts(self._alert_rules)
         else:
             undelivered = items | "NoDelivery" >> beam.FlatMap(lambda item: ())
         return {records.ARTICLES: articles, records.EVENTS: events, records.STORIES: stories,
-                records.ALERTS: alerts, records.DEADLETTER: deadletter, UNDELIVERED: undelivered}
+                records.ALERTS: alerts, records.DEADLETTER: deadletter, UNDELIVERED: undelivered,
+                EXACT_COPIES: enriched[EXACT_COPIES], ORIGINALS: enriched[ORIGINALS]}
 
 
 def records_to_write(outputs: dict) -> dict:

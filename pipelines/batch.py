@@ -7,6 +7,7 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from newsmon.pipelines.analysis import UNDELIVERED, AnalyseNews, records_to_write
+from newsmon.transforms.enrich import EXACT_COPIES, ORIGINALS
 from newsmon.transforms import records
 from newsmon.transforms.alerts import RuleSet
 from newsmon.transforms.es_connection import EsSettings
@@ -91,9 +92,11 @@ def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
         outputs[UNDELIVERED] | "CountUndelivered" >> CountAs(UNDELIVERED),
         index_failures | "CountIndexFailures" >> CountAs(INDEX_FAILURES),
         outputs[records.EVENTS] | "CountEvents" >> CountAs(records.EVENTS),
-        articles
-        | "ExactCopies" >> beam.Filter(lambda a: a.get("duplicate_kind") == "exact")
-        | "CountExact" >> CountAs("exact_duplicates"),
+        outputs[EXACT_COPIES] | "CountExact" >> CountAs("exact_duplicates"),
+        outputs[ORIGINALS]
+        | "NearCopies" >> beam.Filter(lambda a: a["duplicate_kind"] == "near")
+        | "CountNear" >> CountAs("near_duplicates"),
+        outputs[records.STORIES] | "CountStories" >> CountAs(records.STORIES),
     ]
     counts | "AllCounts" >> beam.Flatten() | "Summary" >> WriteSummary(out)
 

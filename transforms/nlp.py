@@ -10,19 +10,18 @@ from typing import Iterator
 
 import apache_beam as beam
 import spacy
-from apache_beam.transforms.window import TimestampedValue
+from apache_beam.utils.timestamp import MAX_TIMESTAMP, Duration
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from newsmon.transforms import records
 from newsmon.transforms.entities import resolve_entities, resolver_for
+from newsmon.transforms.eventtime import at_event_time, stamp
 from newsmon.transforms.events import EventOptions, extract_events
 from newsmon.transforms.settings import Settings
 
 # Components newsmon needs from an en_core_web_* pipeline: NER, and the parse for events.
 USED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
-# Internal field carrying an article's element timestamp through the batching step.
-ELEMENT_TIMESTAMP = "_element_timestamp"
 
 
 class ModelNotInstalled(RuntimeError):
@@ -81,19 +80,16 @@ class AnalyseArticles(beam.DoFn):
                                max_per_paragraph=self._settings.get("events.max_per_paragraph"))
         texts = (nlp_text(article, max_chars) for article in batch)
         for article, doc in zip(batch, self._nlp.pipe(texts, batch_size=len(batch) or 1)):
-            timestamp = article.pop(ELEMENT_TIMESTAMP)
             mentions = resolve_entities(article, doc)
             for event in extract_events(article, doc, mentions, options):
-                yield beam.pvalue.TaggedOutput(records.EVENTS, TimestampedValue(event, timestamp))
-            yield TimestampedValue(article, timestamp)
+                yield beam.pvalue.TaggedOutput(records.EVENTS, at_event_time(event, article))
+            yield at_event_time(article, article)
 
-
-def note_timestamp(article: dict, timestamp=beam.DoFn.TimestampParam) -> dict:
-    """Keep the article's element timestamp in the record across `BatchElements`, which emits
-    batches at the end of the global window: in a streaming run, windowed stages downstream
-    (alerts) would otherwise wait for a watermark that never comes."""
-    article[ELEMENT_TIMESTAMP] = timestamp
-    return article
+    def get_allowed_timestamp_skew(self) -> Duration:
+        # `BatchElements` emits batches at the end of the window; each article and its events go
+        # back to the article's own event time, or windowed stages downstream (alerts) would wait
+        # for a watermark that never comes in a streaming run.
+        return Duration(micros=MAX_TIMESTAMP.micros)
 
 
 class ExtractEntities(beam.PTransform):
@@ -108,7 +104,7 @@ class ExtractEntities(beam.PTransform):
         size = self._settings.get("nlp.batch_size")
         return (
             articles
-            | "NoteTimestamps" >> beam.Map(note_timestamp)
+            | "StampEventTime" >> beam.Map(stamp)
             | "Batch" >> beam.BatchElements(min_batch_size=1, max_batch_size=size)
             | "RunModel" >> beam.ParDo(AnalyseArticles(self._settings)).with_outputs(records.EVENTS, main="articles")
         )

@@ -22,6 +22,10 @@ def _positive_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
+def _fraction(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= 1
+
+
 def _positive_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
 
@@ -61,6 +65,16 @@ _SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "entities.match_city_population": (_positive_int, "a positive integer such as 1000000"),
     "events.min_confidence": (_unit_float, "a number between 0 and 1 such as 0.5"),
     "events.max_per_paragraph": (_positive_int, "a positive integer such as 4"),
+    "dedup.horizon_days": (_positive_number, "a positive number of days such as 7"),
+    "dedup.settle_seconds": (_non_negative_int, "a number of seconds >= 0 such as 60"),
+    "dedup.near_threshold": (_fraction, "a number in (0, 1] such as 0.7"),
+    "dedup.shingle_words": (_positive_int, "a positive integer such as 4"),
+    "dedup.num_perm": (_positive_int, "a positive integer such as 64"),
+    "dedup.rows_per_band": (_positive_int, "a positive integer dividing dedup.num_perm, such as 4"),
+    "dedup.lead_words": (_positive_int, "a positive integer such as 60"),
+    "stories.window_days": (_positive_number, "a positive number of days such as 3"),
+    "stories.threshold": (_fraction, "a number in (0, 1] such as 0.12"),
+    "stories.entity_weight": (_fraction, "a number in (0, 1] such as 0.3"),
 }
 
 
