@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from newsmon.pipelines.runner import direct_runner_args
 from newsmon.transforms import records
 from newsmon.transforms.dedup import MarkExactDuplicates
 from newsmon.transforms.nlp import ExtractEntities
@@ -31,11 +32,7 @@ def split_deadletter(record: dict):
 
 
 def beam_options(run: RunOptions) -> PipelineOptions:
-    workers = run.settings.get("runner.workers")
-    extra = ["--direct_num_workers", str(workers)]
-    if workers > 1:
-        extra += ["--direct_running_mode", "multi_processing"]
-    return PipelineOptions(extra + run.beam_args)
+    return PipelineOptions(direct_runner_args(run.settings, run.inputs) + run.beam_args)
 
 
 def build(pipeline: beam.Pipeline, run: RunOptions) -> None:

@@ -34,7 +34,8 @@ _SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "limits.max_input_bytes": (_positive_int, "a positive integer number of bytes"),
     "limits.max_items_per_input": (_positive_int, "a positive integer such as 10000"),
     "limits.fetch_timeout_s": (_positive_int, "a positive integer number of seconds"),
-    "runner.workers": (_positive_int, "a positive integer (1 = in-process)"),
+    "runner.workers": (lambda v: v == "auto" or _positive_int(v), "auto or a positive integer (1 = in-process)"),
+    "runner.auto_bytes_per_worker": (_positive_int, "a positive integer number of bytes such as 150000"),
 }
 
 
