@@ -19,6 +19,9 @@ REPO = Path(__file__).resolve().parents[1]
 BBC_DIR = REPO.parent / "shared" / "corpora" / "bbc"
 CATEGORIES = ("business", "entertainment", "politics", "sport", "tech")
 MIN_WORDS, MAX_WORDS = 400, 700
+# Paragraphs the generator reuses: whole sentences, and short enough that every article mixes
+# at least three of them.
+PARAGRAPH_WORDS = (8, 150)
 DEFAULT_SEED = 20240601
 
 
@@ -79,7 +82,9 @@ def generated_articles(count: int, sources: list[Article], seed: int = DEFAULT_S
     articles.
     """
     rng = random.Random(seed)
-    pool = [paragraph for article in sources for paragraph in article.paragraphs if len(paragraph.split()) >= 8]
+    low, high = PARAGRAPH_WORDS
+    pool = [paragraph for article in sources for paragraph in article.paragraphs
+            if low <= len(paragraph.split()) <= high]
     pool_words = [len(paragraph.split()) for paragraph in pool]
     seen: set[str] = set()
     made = 0

@@ -1,0 +1,63 @@
+"""Scaling: the throughput benchmark at growing N; cost should grow linearly, memory stay flat.
+
+    python -m benchmarks.scaling [--sizes 100 1000 10000] [--workers 2] [--corpus generated]
+
+Each size is one full `benchmarks.throughput` measurement (pipeline and bare spaCy on the same
+texts). Fixed costs (start-up, model loads) dominate small runs, so besides time per document
+the table shows the marginal cost between consecutive sizes: equal marginal costs mean linear
+growth. The last line is one JSON object with every row.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from benchmarks.corpus import DEFAULT_SEED
+from benchmarks.throughput import measure
+
+
+def marginal_ms_per_doc(previous: dict | None, row: dict) -> float | None:
+    """Milliseconds of pipeline wall time each extra document added since the previous size."""
+    if previous is None:
+        return None
+    extra_docs = row["docs"] - previous["docs"]
+    return 1000 * (row["pipeline_wall_s"] - previous["pipeline_wall_s"]) / extra_docs
+
+
+def print_table(rows: list[dict]) -> None:
+    print(f"{'N':>7} {'words':>9} {'wall s':>8} {'ms/doc':>8} {'marginal ms/doc':>16} {'docs/s':>8} "
+          f"{'words/s':>8} {'ratio vs spaCy':>15} {'peak RSS MB':>12}")
+    previous = None
+    for row in rows:
+        marginal = row["marginal_ms_per_doc"]
+        shown = "-" if marginal is None else f"{marginal:.1f}"
+        print(f"{row['docs']:>7} {row['words']:>9} {row['pipeline_wall_s']:>8.1f} "
+              f"{1000 * row['pipeline_wall_s'] / row['docs']:>8.1f} {shown:>16} {row['docs_per_s']:>8.1f} "
+              f"{row['words_per_s']:>8.0f} {row['ratio_vs_spacy']:>15.3f} {row['peak_rss_mb']:>12.0f}")
+        previous = row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000], help="values of N")
+    parser.add_argument("--workers", type=int, default=os.cpu_count(), help="processes (default: one per CPU)")
+    parser.add_argument("--corpus", choices=("bbc", "generated"), default="generated",
+                        help="generated (default): uniform 400-700 word articles at every size")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
+    args = parser.parse_args(argv)
+    rows: list[dict] = []
+    for size in sorted(args.sizes):
+        row = measure(size, args.workers, args.corpus, args.seed, full_spacy=False)
+        row["marginal_ms_per_doc"] = marginal_ms_per_doc(rows[-1] if rows else None, row)
+        rows.append(row)
+        print(json.dumps(row, sort_keys=True), flush=True)
+    print(f"scaling: {args.corpus} articles, {args.workers} process(es)")
+    print_table(rows)
+    print(json.dumps({"scaling": rows}, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
