@@ -1,8 +1,11 @@
-"""Peak resident memory of a process and all its descendants, sampled from /proc.
+"""Peak memory of a process and all its descendants, sampled from /proc.
 
 `getrusage(RUSAGE_CHILDREN)` reports only the largest single child, while a Beam run on two
 workers holds several processes at once (the runner and its SDK workers): what a machine must
-have is their sum at the worst moment, so a thread sums the tree's VmRSS a few times a second.
+have is their sum at the worst moment, so a thread sums the tree's memory a few times a second.
+Two sums are kept: RSS (an upper bound: pages shared between processes, such as a model in
+forked spaCy workers, count once per process) and PSS (shared pages split between their users,
+so the sum is the physical memory the tree holds).
 """
 from __future__ import annotations
 
@@ -28,36 +31,42 @@ def _children_map() -> dict[int, list[int]]:
     return children
 
 
-def _rss_kb(pid: int) -> int:
+def _rss_pss_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in kB; zeros once it has exited."""
+    values = {"Rss:": 0, "Pss:": 0}
     try:
-        for line in (PROC / str(pid) / "status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
+        for line in (PROC / str(pid) / "smaps_rollup").read_text().splitlines():
+            key = line.split(":", 1)[0] + ":"
+            if key in values:
+                values[key] = int(line.split()[1])
+    except (OSError, ValueError):
         pass
-    return 0
+    return values["Rss:"], values["Pss:"]
 
 
-def tree_rss_mb(root: int) -> float:
-    """Resident memory of `root` and every process below it, in MB."""
+def tree_memory_mb(root: int) -> tuple[float, float]:
+    """(RSS sum, PSS sum) of `root` and every process below it, in MB."""
     children = _children_map()
-    total, stack = 0, [root]
+    rss = pss = 0
+    stack = [root]
     while stack:
         pid = stack.pop()
-        total += _rss_kb(pid)
+        one_rss, one_pss = _rss_pss_kb(pid)
+        rss, pss = rss + one_rss, pss + one_pss
         stack.extend(children.get(pid, ()))
-    return total / 1024
+    return rss / 1024, pss / 1024
 
 
-class PeakTreeRss:
-    """Context manager: samples `tree_rss_mb(root)` until exit; `.peak_mb` is the maximum seen."""
+class PeakTreeMemory:
+    """Context manager: samples `tree_memory_mb` until exit; keeps the peaks of both sums."""
 
     def __init__(self, root: int | None = None, interval_s: float = 0.2):
         self._root = root if root is not None else os.getpid()
         self._interval_s = interval_s
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
-        self.peak_mb = 0.0
+        self.peak_rss_mb = 0.0
+        self.peak_pss_mb = 0.0
 
     def watch(self, root: int) -> None:
         """Follow another process tree from now on (e.g. a subprocess once started)."""
@@ -65,10 +74,12 @@ class PeakTreeRss:
 
     def _sample(self) -> None:
         while not self._stop.is_set():
-            self.peak_mb = max(self.peak_mb, tree_rss_mb(self._root))
+            rss, pss = tree_memory_mb(self._root)
+            self.peak_rss_mb = max(self.peak_rss_mb, rss)
+            self.peak_pss_mb = max(self.peak_pss_mb, pss)
             self._stop.wait(self._interval_s)
 
-    def __enter__(self) -> "PeakTreeRss":
+    def __enter__(self) -> "PeakTreeMemory":
         self._thread.start()
         return self
 

@@ -28,15 +28,14 @@ def marginal_ms_per_doc(previous: dict | None, row: dict) -> float | None:
 
 def print_table(rows: list[dict]) -> None:
     print(f"{'N':>7} {'words':>9} {'wall s':>8} {'ms/doc':>8} {'marginal ms/doc':>16} {'docs/s':>8} "
-          f"{'words/s':>8} {'ratio vs spaCy':>15} {'peak RSS MB':>12}")
-    previous = None
+          f"{'words/s':>8} {'ratio vs spaCy':>15} {'peak RSS MB':>12} {'peak PSS MB':>12}")
     for row in rows:
         marginal = row["marginal_ms_per_doc"]
         shown = "-" if marginal is None else f"{marginal:.1f}"
+        ratio = f"{row['ratio_vs_spacy']:.3f}" if "ratio_vs_spacy" in row else "-"
         print(f"{row['docs']:>7} {row['words']:>9} {row['pipeline_wall_s']:>8.1f} "
               f"{1000 * row['pipeline_wall_s'] / row['docs']:>8.1f} {shown:>16} {row['docs_per_s']:>8.1f} "
-              f"{row['words_per_s']:>8.0f} {row['ratio_vs_spacy']:>15.3f} {row['peak_rss_mb']:>12.0f}")
-        previous = row
+              f"{row['words_per_s']:>8.0f} {ratio:>15} {row['peak_rss_mb']:>12.0f} {row['peak_pss_mb']:>12.0f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,10 +45,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", choices=("bbc", "generated"), default="generated",
                         help="generated (default): uniform 400-700 word articles at every size")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
+    parser.add_argument("--spacy-up-to", type=int, metavar="N",
+                        help="measure the bare spaCy baseline only for sizes up to N (default: all)")
     args = parser.parse_args(argv)
     rows: list[dict] = []
     for size in sorted(args.sizes):
-        row = measure(size, args.workers, args.corpus, args.seed, full_spacy=False)
+        with_baseline = args.spacy_up_to is None or size <= args.spacy_up_to
+        row = measure(size, args.workers, args.corpus, args.seed, baseline=with_baseline, full_spacy=False)
         row["marginal_ms_per_doc"] = marginal_ms_per_doc(rows[-1] if rows else None, row)
         rows.append(row)
         print(json.dumps(row, sort_keys=True), flush=True)

@@ -30,7 +30,7 @@ from pathlib import Path
 import spacy
 
 from benchmarks.corpus import BBC_DIR, DEFAULT_SEED, Article, corpus, write_corpus
-from benchmarks.memory import PeakTreeRss
+from benchmarks.memory import PeakTreeMemory
 from newsmon.transforms.nlp import load_model
 from newsmon.transforms.settings import load_settings
 
@@ -47,6 +47,7 @@ class Measure:
     wall_s: float
     cpu_s: float
     peak_rss_mb: float
+    peak_pss_mb: float
     load_s: float = 0.0
     components: tuple[str, ...] = ()
 
@@ -77,7 +78,7 @@ def time_newsmon_run(corpus_dir: Path, workdir: Path, workers: int) -> Measure:
     log = workdir / "pipeline.log"
     cpu = cpu_seconds(include_self=False)
     start = time.perf_counter()
-    with open(log, "w", encoding="utf-8") as stderr, PeakTreeRss() as memory:
+    with open(log, "w", encoding="utf-8") as stderr, PeakTreeMemory() as memory:
         process = subprocess.Popen(command, stdout=stderr, stderr=subprocess.STDOUT)
         memory.watch(process.pid)
         code = process.wait()
@@ -85,12 +86,12 @@ def time_newsmon_run(corpus_dir: Path, workdir: Path, workers: int) -> Measure:
     cpu = cpu_seconds(include_self=False) - cpu
     if code != 0:
         raise SystemExit(f"newsmon run failed (exit {code}):\n{log.read_text()[-3000:]}")
-    return Measure("newsmon run (full pipeline)", wall, cpu, memory.peak_mb)
+    return Measure("newsmon run (full pipeline)", wall, cpu, memory.peak_rss_mb, memory.peak_pss_mb)
 
 
 def time_spacy(name: str, load, texts: list[str], workers: int) -> Measure:
     """Model load plus one `nlp.pipe` over every text, docs consumed as they come."""
-    with PeakTreeRss() as memory:
+    with PeakTreeMemory() as memory:
         cpu = cpu_seconds()
         start = time.perf_counter()
         nlp = load()
@@ -99,7 +100,7 @@ def time_spacy(name: str, load, texts: list[str], workers: int) -> Measure:
             pass
         wall = time.perf_counter() - start
         cpu = cpu_seconds() - cpu
-    return Measure(name, wall, cpu, memory.peak_mb, load_s=loaded - start, components=tuple(nlp.pipe_names))
+    return Measure(name, wall, cpu, memory.peak_rss_mb, memory.peak_pss_mb, load_s=loaded - start, components=tuple(nlp.pipe_names))
 
 
 def check_summary(output: Path, docs: int) -> dict:
@@ -110,8 +111,8 @@ def check_summary(output: Path, docs: int) -> dict:
 
 
 def measure(docs: int, workers: int, kind: str = "bbc", seed: int = DEFAULT_SEED,
-            bbc_dir: Path = BBC_DIR, full_spacy: bool = True) -> dict:
-    """Run the three measurements and return the figures (also printed as a table)."""
+            bbc_dir: Path = BBC_DIR, baseline: bool = True, full_spacy: bool = True) -> dict:
+    """Time the pipeline and (unless `baseline` is off) bare spaCy; print a table, return figures."""
     articles: list[Article] = corpus(docs, kind, seed, bbc_dir)
     texts = [article.text for article in articles]
     words = sum(article.words for article in articles)
@@ -121,10 +122,11 @@ def measure(docs: int, workers: int, kind: str = "bbc", seed: int = DEFAULT_SEED
         write_corpus(articles, workdir / "corpus")
         pipeline = time_newsmon_run(workdir / "corpus", workdir, workers)
         summary = check_summary(workdir / "out", docs)
-    baseline = time_spacy("bare spaCy, newsmon's components", lambda: load_model(model), texts, workers)
-    measures = [pipeline, baseline]
-    if full_spacy:
-        measures.append(time_spacy("bare spaCy, full model", lambda: spacy.load(model), texts, workers))
+    measures = [pipeline]
+    if baseline:
+        measures.append(time_spacy("bare spaCy, newsmon's components", lambda: load_model(model), texts, workers))
+        if full_spacy:
+            measures.append(time_spacy("bare spaCy, full model", lambda: spacy.load(model), texts, workers))
     print_table(measures, docs, words, workers, kind)
     result = {
         "docs": docs,
@@ -134,39 +136,42 @@ def measure(docs: int, workers: int, kind: str = "bbc", seed: int = DEFAULT_SEED
         "model": model,
         "docs_per_s": round(pipeline.docs_per_s(docs), 2),
         "words_per_s": round(pipeline.words_per_s(words), 1),
-        "spacy_docs_per_s": round(baseline.docs_per_s(docs), 2),
-        "spacy_words_per_s": round(baseline.words_per_s(words), 1),
-        "ratio_vs_spacy": round(baseline.wall_s / pipeline.wall_s, 3),
-        "cpu_ratio_vs_spacy": round(baseline.cpu_s / pipeline.cpu_s, 3),
-        "pipeline_cpu_s": round(pipeline.cpu_s, 2),
-        "spacy_cpu_s": round(baseline.cpu_s, 2),
-        "spacy_components": list(baseline.components),
-        "peak_rss_mb": round(pipeline.peak_rss_mb, 1),
-        "spacy_peak_rss_mb": round(baseline.peak_rss_mb, 1),
         "pipeline_wall_s": round(pipeline.wall_s, 2),
-        "spacy_wall_s": round(baseline.wall_s, 2),
-        "spacy_load_s": round(baseline.load_s, 2),
+        "pipeline_cpu_s": round(pipeline.cpu_s, 2),
+        "peak_rss_mb": round(pipeline.peak_rss_mb, 1),
+        "peak_pss_mb": round(pipeline.peak_pss_mb, 1),
         "summary": summary,
     }
-    if full_spacy:
-        full = measures[2]
-        result["spacy_full_docs_per_s"] = round(full.docs_per_s(docs), 2)
-        result["spacy_full_wall_s"] = round(full.wall_s, 2)
+    for key, m in zip(("spacy", "spacy_full"), measures[1:]):
+        result.update({
+            f"{key}_docs_per_s": round(m.docs_per_s(docs), 2),
+            f"{key}_words_per_s": round(m.words_per_s(words), 1),
+            f"{key}_wall_s": round(m.wall_s, 2),
+            f"{key}_cpu_s": round(m.cpu_s, 2),
+            f"{key}_load_s": round(m.load_s, 2),
+            f"{key}_peak_rss_mb": round(m.peak_rss_mb, 1),
+            f"{key}_peak_pss_mb": round(m.peak_pss_mb, 1),
+            f"{key}_components": list(m.components),
+        })
+    if baseline:
+        result["ratio_vs_spacy"] = round(measures[1].wall_s / pipeline.wall_s, 3)
+        result["cpu_ratio_vs_spacy"] = round(measures[1].cpu_s / pipeline.cpu_s, 3)
     return result
 
 
 def print_table(measures: list[Measure], docs: int, words: int, workers: int, kind: str) -> None:
     print(f"throughput: {docs} {kind} articles, {words} words, {workers} process(es), "
           f"{os.cpu_count()} CPUs")
-    print(f"{'run':<34} {'wall s':>8} {'CPU s':>8} {'docs/s':>8} {'words/s':>9} {'peak RSS MB':>12}")
+    print(f"{'run':<34} {'wall s':>8} {'CPU s':>8} {'docs/s':>8} {'words/s':>9} {'peak RSS MB':>12} {'peak PSS MB':>12}")
     for m in measures:
         print(f"{m.name:<34} {m.wall_s:>8.2f} {m.cpu_s:>8.2f} {m.docs_per_s(docs):>8.1f} "
-              f"{m.words_per_s(words):>9.0f} {m.peak_rss_mb:>12.0f}")
+              f"{m.words_per_s(words):>9.0f} {m.peak_rss_mb:>12.0f} {m.peak_pss_mb:>12.0f}")
     for m in measures[1:]:
         print(f"  {m.name}: components {', '.join(m.components)}; model load {m.load_s:.2f} s")
-    pipeline, baseline = measures[:2]
-    print(f"ratio vs spaCy (same components): wall {baseline.wall_s / pipeline.wall_s:.3f}, "
-          f"CPU {baseline.cpu_s / pipeline.cpu_s:.3f}")
+    if len(measures) > 1:
+        pipeline, spacy_run = measures[:2]
+        print(f"ratio vs spaCy (same components): wall {spacy_run.wall_s / pipeline.wall_s:.3f}, "
+              f"CPU {spacy_run.cpu_s / pipeline.cpu_s:.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.docs < 1 or args.workers < 1:
         parser.error("--docs and --workers must be positive")
-    result = measure(args.docs, args.workers, args.corpus, args.seed, args.bbc_dir, not args.no_full_spacy)
+    result = measure(args.docs, args.workers, args.corpus, args.seed, args.bbc_dir,
+                     full_spacy=not args.no_full_spacy)
     print(json.dumps(result, sort_keys=True))
     return 0
 

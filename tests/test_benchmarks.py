@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 
 from benchmarks.corpus import BBC_DIR, MAX_WORDS, MIN_WORDS, bbc_articles, corpus, generated_articles, write_corpus
+from benchmarks.memory import tree_memory_mb
 from conftest import REPO, SHARED
 
 REQUIRED_KEYS = {"docs", "workers", "docs_per_s", "words_per_s", "spacy_docs_per_s", "ratio_vs_spacy",
@@ -62,3 +65,19 @@ def test_throughput_prints_json_figures_as_last_line():
     assert figures["docs"] == 20 and figures["summary"]["articles"] == 20
     assert figures["docs_per_s"] > 0 and figures["spacy_docs_per_s"] > 0 and figures["peak_rss_mb"] > 100
     assert any(line.startswith("newsmon run") for line in lines)
+
+
+def test_tree_memory_counts_this_process_and_a_child():
+    alone_rss, alone_pss = tree_memory_mb(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", "import time; b = bytearray(200 * 2**20); time.sleep(30)"])
+    try:
+        deadline = time.monotonic() + 20
+        with_child = tree_memory_mb(os.getpid())
+        while with_child[0] < alone_rss + 150 and time.monotonic() < deadline:
+            time.sleep(0.2)
+            with_child = tree_memory_mb(os.getpid())
+    finally:
+        child.kill()
+        child.wait()
+    assert 0 < alone_pss <= alone_rss
+    assert with_child[0] >= alone_rss + 150 and with_child[1] >= alone_pss + 150
