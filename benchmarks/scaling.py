@@ -18,23 +18,24 @@ from benchmarks.corpus import DEFAULT_SEED
 from benchmarks.throughput import measure
 
 
-def marginal_ms_per_doc(previous: dict | None, row: dict) -> float | None:
-    """Milliseconds of pipeline wall time each extra document added since the previous size."""
+def marginal_ms_per_doc(previous: dict | None, row: dict, figure: str) -> float | None:
+    """Milliseconds of pipeline time (`pipeline_wall_s` or `pipeline_cpu_s`) each extra document
+    added since the previous size."""
     if previous is None:
         return None
-    extra_docs = row["docs"] - previous["docs"]
-    return 1000 * (row["pipeline_wall_s"] - previous["pipeline_wall_s"]) / extra_docs
+    return 1000 * (row[figure] - previous[figure]) / (row["docs"] - previous["docs"])
 
 
 def print_table(rows: list[dict]) -> None:
-    print(f"{'N':>7} {'words':>9} {'wall s':>8} {'ms/doc':>8} {'marginal ms/doc':>16} {'docs/s':>8} "
+    print(f"{'N':>7} {'words':>9} {'wall s':>8} {'ms/doc':>8} {'marginal ms/doc':>16} {'marginal CPU ms/doc':>20} {'docs/s':>8} "
           f"{'words/s':>8} {'ratio vs spaCy':>15} {'peak RSS MB':>12} {'peak PSS MB':>12}")
     for row in rows:
-        marginal = row["marginal_ms_per_doc"]
-        shown = "-" if marginal is None else f"{marginal:.1f}"
+        wall, cpu = row["marginal_ms_per_doc"], row["marginal_cpu_ms_per_doc"]
+        shown = "-" if wall is None else f"{wall:.1f}"
+        shown_cpu = "-" if cpu is None else f"{cpu:.1f}"
         ratio = f"{row['ratio_vs_spacy']:.3f}" if "ratio_vs_spacy" in row else "-"
         print(f"{row['docs']:>7} {row['words']:>9} {row['pipeline_wall_s']:>8.1f} "
-              f"{1000 * row['pipeline_wall_s'] / row['docs']:>8.1f} {shown:>16} {row['docs_per_s']:>8.1f} "
+              f"{1000 * row['pipeline_wall_s'] / row['docs']:>8.1f} {shown:>16} {shown_cpu:>20} {row['docs_per_s']:>8.1f} "
               f"{row['words_per_s']:>8.0f} {ratio:>15} {row['peak_rss_mb']:>12.0f} {row['peak_pss_mb']:>12.0f}")
 
 
@@ -52,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     for size in sorted(args.sizes):
         with_baseline = args.spacy_up_to is None or size <= args.spacy_up_to
         row = measure(size, args.workers, args.corpus, args.seed, baseline=with_baseline, full_spacy=False)
-        row["marginal_ms_per_doc"] = marginal_ms_per_doc(rows[-1] if rows else None, row)
+        previous = rows[-1] if rows else None
+        row["marginal_ms_per_doc"] = marginal_ms_per_doc(previous, row, "pipeline_wall_s")
+        row["marginal_cpu_ms_per_doc"] = marginal_ms_per_doc(previous, row, "pipeline_cpu_s")
         rows.append(row)
         print(json.dumps(row, sort_keys=True), flush=True)
     print(f"scaling: {args.corpus} articles, {args.workers} process(es)")
