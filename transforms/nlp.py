@@ -105,7 +105,9 @@ class ExtractEntities(beam.PTransform):
         return (
             articles
             | "StampEventTime" >> beam.Map(stamp)
-            | "Batch" >> beam.BatchElements(min_batch_size=1, max_batch_size=size)
+            # Fixed-size batches: adaptive sizing starts at one document per nlp.pipe call, where
+            # spaCy is slowest per word. Work is spread over workers per bundle, before batching.
+            | "Batch" >> beam.BatchElements(min_batch_size=size, max_batch_size=size)
             | "RunModel" >> beam.ParDo(AnalyseArticles(self._settings)).with_outputs(records.EVENTS, main="articles")
         )
 
