@@ -30,6 +30,15 @@ if ! command -v mvn >/dev/null || ! command -v java >/dev/null; then
     exit 1
   fi
 fi
+# Headless Chromium renders the HTML report in the tests (and `make report-screenshot`): Debian's package.
+if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "setup: installing Chromium (headless rendering of newsmon's HTML report in the tests)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "setup: the report tests need Chromium; install it (e.g. apt-get install chromium)" >&2
+  fi
+fi
 bash deploy/elasticsearch/es.sh build
 echo "setup: local Elasticsearch node built (deploy/elasticsearch/es.sh)"
 echo "setup: .venv ready ($(.venv/bin/newsmon --help >/dev/null && echo 'newsmon installed'))"
