@@ -71,8 +71,10 @@ def handle_build(args: argparse.Namespace) -> int:
 def handle_import(args: argparse.Namespace) -> int:
     try:
         kibana = kibana_settings(args.kibana_url)
-        ndjson = Path(args.file).read_text(encoding="utf-8") if args.file else to_ndjson(saved_objects(args.index_prefix))
-        result = import_objects(kibana, ndjson, Path(args.file).name if args.file else "newsmon.ndjson")
+        if args.file:
+            result = import_objects(kibana, Path(args.file).read_text(encoding="utf-8"), Path(args.file).name)
+        else:
+            result = import_objects(kibana, to_ndjson(saved_objects(args.index_prefix)))
     except ConfigError as exc:
         return fail(str(exc))
     except OSError as exc:

@@ -20,7 +20,8 @@ def add_parser(sub) -> None:
                     "biggest stories and the latest alerts. The page needs no network to open.")
     parser.add_argument("--es-url", metavar="URL", help="Elasticsearch URL (default $NEWSMON_ES_URL or the config)")
     parser.add_argument("--output", metavar="FILE", required=True, help="the HTML file to write, e.g. report.html")
-    parser.add_argument("--index-prefix", metavar="P", help="read the indices P-articles, P-events, ... (default newsmon)")
+    parser.add_argument("--index-prefix", metavar="P",
+                        help="read the indices P-articles, P-events, ... (default newsmon)")
     parser.add_argument("--config", metavar="FILE", help="YAML settings overriding config/newsmon.yaml")
     parser.set_defaults(handler=handle)
 

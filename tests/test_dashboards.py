@@ -95,12 +95,12 @@ def test_saved_objects_have_the_shape_kibana_exports():
     assert summary == {"excludedObjects": [], "excludedObjectsCount": 0, "exportedCount": len(objects),
                        "missingRefCount": 0, "missingReferences": []}
     assert len({(o["type"], o["id"]) for o in objects}) == len(objects)
+    known = {(o["type"], o["id"]) for o in objects}
     for obj in objects:
         assert set(obj) == {"attributes", "coreMigrationVersion", "id", "managed", "references", "type",
                             "typeMigrationVersion"}
         assert re.fullmatch(r"8\.\d+\.\d+", obj["coreMigrationVersion"]) and obj["attributes"]["title"]
         assert re.fullmatch(r"8\.\d+\.\d+", obj["typeMigrationVersion"])
-        known = {(o["type"], o["id"]) for o in objects}
         assert all((ref["type"], ref["id"]) in known for ref in obj["references"]), obj["id"]  # no missing refs
 
     views = {o["attributes"]["title"]: o["attributes"]["timeFieldName"] for o in objects if o["type"] == "index-pattern"}
@@ -267,6 +267,7 @@ class KibanaStandIn(BaseHTTPRequestHandler):
 
     requests: list[dict] = []
     status = 200
+    refused: list[dict] = []  # import errors to answer with (Kibana answers 200 and lists them)
 
     def do_POST(self):  # noqa: N802  (http.server's naming)
         body = self.rfile.read(int(self.headers["Content-Length"]))
@@ -277,8 +278,10 @@ class KibanaStandIn(BaseHTTPRequestHandler):
             kind = "application/json"
         elif self.path.startswith("/api/saved_objects/_import"):
             objects, _ = parse_ndjson(multipart_file(self.headers, body)[1].decode())
-            payload = json.dumps({"success": True, "successCount": len(objects), "errors": [],
-                                  "successResults": [{"type": o["type"], "id": o["id"]} for o in objects]}).encode()
+            refused = {(e["type"], e["id"]) for e in self.refused}
+            taken = [o for o in objects if (o["type"], o["id"]) not in refused]
+            payload = json.dumps({"success": not refused, "successCount": len(taken), "errors": self.refused,
+                                  "successResults": [{"type": o["type"], "id": o["id"]} for o in taken]}).encode()
             kind = "application/json"
         else:
             payload, kind = NDJSON.read_bytes(), "application/ndjson"
@@ -302,8 +305,8 @@ def multipart_file(headers, body: bytes) -> tuple[str, bytes]:
 
 
 @contextmanager
-def kibana_stand_in(status: int = 200):
-    KibanaStandIn.requests, KibanaStandIn.status = [], status
+def kibana_stand_in(status: int = 200, refused: tuple[dict, ...] = ()):
+    KibanaStandIn.requests, KibanaStandIn.status, KibanaStandIn.refused = [], status, list(refused)
     server = ThreadingHTTPServer(("127.0.0.1", 0), KibanaStandIn)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -358,6 +361,17 @@ def test_import_refused_by_kibana_is_one_line_and_exit_2():
     assert result.returncode == 2 and "not reachable" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     result = run_with_env({}, "kibana", "import")
     assert result.returncode == 2 and "--kibana-url" in result.stderr
+
+
+def test_objects_kibana_refuses_are_listed_and_the_exit_status_says_so():
+    refused = {"type": "map", "id": "newsmon-events-map", "title": "Map of events",
+               "error": {"type": "missing_references", "references": [{"type": "index-pattern", "id": "x"}]}}
+    with kibana_stand_in(refused=(refused,)) as url:
+        result = run_with_env({}, "kibana", "import", "--kibana-url", url)
+    assert result.returncode == 1
+    (line,) = [line for line in result.stderr.splitlines() if "not imported" in line]
+    assert "map newsmon-events-map" in line and "missing_references" in line
+    assert f"{len(parse_ndjson(NDJSON.read_text())[0]) - 1} saved object(s) imported" in result.stdout
 
 
 def test_export_asks_for_the_dashboard_with_its_references(tmp_path):

@@ -70,11 +70,12 @@ def shape(chart: Chart, response: dict) -> dict:
         rows = [{"date": b["key_as_string"], "values": {f: int(b[f]["value"] or 0) for f in chart.sum_fields}}
                 for b in buckets]
         return {"buckets": rows, "series": [{"key": f, "label": chart.label(f)} for f in chart.sum_fields]}
-    if chart.kind in (TOP_TERMS, RANKING):
-        rows = aggs.get("top", {}).get("buckets", [])
-        value = (lambda b: b["rank"]["value"]) if chart.kind == RANKING else (lambda b: b["doc_count"])
-        return {"rows": [{"name": str(b["key"]), "value": value(b)} for b in rows],
-                "labels": [chart.label(chart.terms_field), chart.label(chart.rank_field or "") or "Articles"]}
+    top = aggs.get("top", {}).get("buckets", [])
+    if chart.kind == TOP_TERMS:
+        return {"rows": [{"name": str(b["key"]), "value": b["doc_count"]} for b in top]}
+    if chart.kind == RANKING:
+        return {"rows": [{"name": str(b["key"]), "value": b["rank"]["value"]} for b in top],
+                "labels": [chart.label(chart.terms_field), chart.label(chart.rank_field)]}
     if chart.kind == MAP:
         points = []
         for hit in hits:
@@ -103,7 +104,7 @@ def report_data(client: Elasticsearch, prefix: str) -> dict:
         response = client.search(index=index, ignore_unavailable=True, **chart_query(chart, interval))
         charts.append({"key": chart.key, "title": chart.title, "kind": chart.kind, "data": shape(chart, response.body)})
     counts = {}
-    for output, view in DATA_VIEWS.items():
+    for view in DATA_VIEWS.values():
         answer = client.options(ignore_status=404).count(index=view.index(prefix))
         counts[view.name] = int(answer.get("count", 0)) if answer.meta.status == 200 else 0
     return {"prefix": prefix, "counts": counts, "charts": charts}
