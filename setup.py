@@ -34,7 +34,7 @@ setup(
     python_requires=">=3.10,<3.14",
     packages=list(PACKAGES),
     package_dir=PACKAGES,
-    package_data={"newsmon.config": ["*.yaml", "*.yml", "*.json"]},
+    package_data={"newsmon.config": ["*.yaml", "*.yml", "*.json", "*.j2"]},
     include_package_data=True,
     install_requires=[
         "apache-beam>=2.77,<2.78",

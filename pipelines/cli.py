@@ -27,13 +27,15 @@ _configure_logging()
 
 from newsmon.pipelines import (  # noqa: E402  (after logging is set up)
     es_command,
+    kibana_command,
+    report_command,
     rules_command,
     run_command,
     watch_command,
 )
 
 # Each command module provides `add_parser(subparsers)`; the parser's `handler` runs it.
-COMMANDS = (run_command, watch_command, rules_command, es_command)
+COMMANDS = (run_command, watch_command, rules_command, es_command, kibana_command, report_command)
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
