@@ -79,7 +79,7 @@ def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
     parsed = items | "SplitReadFailures" >> beam.Map(split_deadletter).with_outputs(records.DEADLETTER, main="items")
     normalised = (
         parsed.items
-        | "Normalise" >> beam.Map(normalise_item)
+        | "Normalise" >> beam.Map(normalise_item, settings.get("limits.max_text_chars"))
         | "SplitNormaliseFailures" >> beam.Map(split_deadletter).with_outputs(records.DEADLETTER, main="articles")
     )
     articles = (

@@ -42,6 +42,10 @@ _SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "limits.max_input_bytes": (_positive_int, "a positive integer number of bytes"),
     "limits.max_items_per_input": (_positive_int, "a positive integer such as 10000"),
     "limits.fetch_timeout_s": (_positive_int, "a positive integer number of seconds"),
+    "limits.max_text_chars": (_positive_int, "a positive integer such as 200000"),
+    "fetch.deadline_s": (_positive_number, "a positive number of seconds such as 60"),
+    "fetch.max_redirects": (_non_negative_int, "a whole number such as 5 (0 = follow none)"),
+    "fetch.allow_private": (lambda v: isinstance(v, bool), "true or false"),
     "runner.workers": (_positive_int, "a positive integer (1 = in-process)"),
     "alerts.rules": (lambda v: v is None or _non_empty_str(v), "null (packaged rules) or the path of a rules file"),
     "alerts.deliver": (lambda v: isinstance(v, bool), "true or false"),
@@ -54,6 +58,7 @@ _SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "elasticsearch.max_backoff_s": (_positive_number, "a positive number of seconds such as 30"),
     "elasticsearch.request_timeout_s": (_positive_number, "a positive number of seconds such as 30"),
     "elasticsearch.flush_interval_s": (_positive_number, "a positive number of seconds such as 5"),
+    "elasticsearch.spool_dir": (lambda v: v is None or _non_empty_str(v), "null (OUTPUT/spool) or a directory"),
 }
 
 

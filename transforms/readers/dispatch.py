@@ -17,7 +17,7 @@ from newsmon.transforms import records
 from newsmon.transforms.inputs import is_url, origin_of
 from newsmon.transforms.readers.decode import NotText, decode_bytes
 from newsmon.transforms.readers.feed import parse_feed
-from newsmon.transforms.readers.fetch import FetchError, fetch
+from newsmon.transforms.readers.fetch import FetchError, FetchPolicy, fetch
 from newsmon.transforms.readers.jsonrecords import parse_json
 from newsmon.transforms.readers.text import parse_text
 from newsmon.transforms.readers.webpage import parse_html
@@ -142,7 +142,7 @@ def read_input(ref: str, settings: Settings) -> Iterator[dict]:
     base = {"input": ref, "origin": origin_of(ref), "order_key": ref}
     if is_url(ref):
         try:
-            fetched = fetch(ref, settings.get("limits.fetch_timeout_s"), settings.get("limits.max_input_bytes"))
+            fetched = fetch(ref, FetchPolicy.from_settings(settings))
         except FetchError as exc:
             yield records.deadletter(ref, "fetch", "fetch_failed", str(exc))
             return
