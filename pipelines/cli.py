@@ -25,10 +25,10 @@ def _configure_logging() -> None:
 
 _configure_logging()
 
-from newsmon.pipelines import es_command, rules_command, run_command  # noqa: E402  (after logging is set up)
+from newsmon.pipelines import es_command, replay_command, rules_command, run_command  # noqa: E402  (after logging is set up)
 
 # Each command module provides `add_parser(subparsers)`; the parser's `handler` runs it.
-COMMANDS = (run_command, rules_command, es_command)
+COMMANDS = (run_command, rules_command, es_command, replay_command)
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
