@@ -38,13 +38,17 @@ _FEED_PATH = re.compile(r"(?:^|[/._-])(?:rss|atom|feeds?)(?:$|[/._-])")
 _PAGE_TITLE = re.compile(r"<title[^>]*>([^<]{1,200})</title>", re.IGNORECASE)
 
 
+class InputTooLarge(ValueError):
+    """An input over `limits.max_input_bytes`; the message is the dead-letter reason."""
+
+
 def load_bytes(ref: str, settings: Settings) -> bytes:
-    """The input's bytes, refusing anything over the configured size."""
+    """The input's bytes, refusing anything over the configured size (without reading all of it)."""
     limit = settings.get("limits.max_input_bytes")
     with open(ref, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise ValueError(f"input is larger than limits.max_input_bytes ({limit} bytes)")
+        raise InputTooLarge(f"input is larger than limits.max_input_bytes ({limit} bytes)")
     return data
 
 
@@ -152,7 +156,10 @@ def read_input(ref: str, settings: Settings) -> Iterator[dict]:
         return
     try:
         data = load_bytes(ref, settings)
-    except (OSError, ValueError) as exc:
+    except InputTooLarge as exc:
+        yield records.deadletter(ref, "read", "too_large", str(exc))
+        return
+    except OSError as exc:
         yield records.deadletter(ref, "read", type(exc).__name__, str(exc))
         return
     base.update(path=ref, url=None)
