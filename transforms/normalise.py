@@ -106,11 +106,13 @@ def cut_text(text: str, max_chars: int) -> str:
     if len(text) <= max_chars:
         return text
     head = text[:max_chars]
-    for mark in ("\n\n", " "):
-        cut = head.rfind(mark)
-        if cut > max_chars // 2:
-            return head[:cut].rstrip()
-    return head
+    cut = head.rfind("\n\n")
+    if cut > max_chars // 2:
+        return head[:cut].rstrip()
+    if text[max_chars].isspace():
+        return head.rstrip()
+    cut = head.rfind(" ")
+    return head[:cut].rstrip() if cut > max_chars // 2 else head
 
 
 def _safe_url(url: str | None) -> str | None:
