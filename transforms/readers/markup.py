@@ -82,5 +82,7 @@ def plain_text(text: str) -> str:
             break
         text = html_to_text(text)
     text = _TAG_OPENER.sub("‹", text)
-    text = _SCRIPT_URL.sub(r"\1 ", text)
-    return _HANDLER.sub(r"\1 ", text)
+    for pattern in (_SCRIPT_URL, _HANDLER):
+        while pattern.search(text):  # "onload==" leaves "onload =" after one round
+            text = pattern.sub(r"\1 ", text)
+    return text
