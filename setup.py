@@ -5,14 +5,27 @@ The repository keeps the design card's top-level folders (`pipelines/`, `transfo
 `newsmon.config` packages so that nothing generic lands at the top of site-packages.
 The same `setup.py` ships the code to remote Beam workers (`--setup_file`).
 """
+from pathlib import Path
+
 from setuptools import setup
 
-PACKAGES = {
-    "newsmon": "newsmon",
-    "newsmon.pipelines": "pipelines",
-    "newsmon.transforms": "transforms",
-    "newsmon.config": "config",
-}
+ROOT = Path(__file__).parent
+TOP_LEVEL = {"newsmon": "newsmon", "newsmon.pipelines": "pipelines",
+             "newsmon.transforms": "transforms", "newsmon.config": "config"}
+
+
+def packages() -> dict[str, str]:
+    """Every package below the top-level folders, so a new subpackage ships without a new line here."""
+    found = {}
+    for package, folder in TOP_LEVEL.items():
+        for init in sorted((ROOT / folder).rglob("__init__.py")):
+            relative = init.parent.relative_to(ROOT / folder)
+            name = ".".join((package, *relative.parts))
+            found[name] = str(Path(folder, relative))
+    return found
+
+
+PACKAGES = packages()
 
 setup(
     name="newsmon",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything newsmon needs in the repository: a virtual environment at .venv/ with
-# newsmon (editable) and its test tools, and the spaCy model pinned by hash.
+# newsmon (editable) and its test tools, the spaCy model pinned by hash, and the Prism runner
+# binary that `newsmon watch` streams on (built with Go, see deploy/prism/install.sh).
 # Safe to run again: it only installs what is missing or out of date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,4 +33,5 @@ if ! command -v mvn >/dev/null || ! command -v java >/dev/null; then
 fi
 bash deploy/elasticsearch/es.sh build
 echo "setup: local Elasticsearch node built (deploy/elasticsearch/es.sh)"
+bash deploy/prism/install.sh
 echo "setup: .venv ready ($(.venv/bin/newsmon --help >/dev/null && echo 'newsmon installed'))"

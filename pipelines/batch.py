@@ -6,15 +6,13 @@ from dataclasses import dataclass, field
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from newsmon.pipelines.analysis import UNDELIVERED, AnalyseNews, records_to_write
+from newsmon.transforms.enrich import EXACT_COPIES, ORIGINALS
 from newsmon.transforms import records
-from newsmon.transforms.alerts import DetectAlerts, RuleSet
-from newsmon.transforms.alerts.deliver import DeliverAlerts
-from newsmon.transforms.dedup import MarkExactDuplicates
+from newsmon.transforms.alerts import RuleSet
 from newsmon.transforms.es_connection import EsSettings
 from newsmon.transforms.es_spool import spool_dir
 from newsmon.transforms.es_writer import BulkOptions, WriteToElasticsearch
-from newsmon.transforms.nlp import ExtractEntities
-from newsmon.transforms.normalise import normalise_item
 from newsmon.transforms.readers import read_input
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sinks import CountAs, WriteJsonl, WriteSummary
@@ -35,10 +33,6 @@ class RunOptions:
     deliver_alerts: bool = True
     es: EsSettings | None = None  # None: --no-es
     beam_args: list[str] = field(default_factory=list)
-
-
-def split_deadletter(record: dict):
-    return beam.pvalue.TaggedOutput(records.DEADLETTER, record) if records.is_deadletter(record) else record
 
 
 def beam_options(run: RunOptions) -> PipelineOptions:
@@ -73,57 +67,39 @@ def index_all(pipeline: beam.Pipeline, outputs: dict, run: RunOptions):
 
 def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
     """Compose the stages onto `pipeline`."""
-    settings = run.settings
     items = (
         pipeline
         | "ListInputs" >> beam.Create(run.inputs)
-        | "Read" >> beam.FlatMap(read_input, settings)
+        | "Read" >> beam.FlatMap(read_input, run.settings)
     )
-    parsed = items | "SplitReadFailures" >> beam.Map(split_deadletter).with_outputs(records.DEADLETTER, main="items")
-    normalised = (
-        parsed.items
-        | "Normalise" >> beam.Map(normalise_item, settings.get("limits.max_text_chars"))
-        | "SplitNormaliseFailures" >> beam.Map(split_deadletter).with_outputs(records.DEADLETTER, main="articles")
-    )
-    articles = (
-        normalised.articles
-        | "ExactDuplicates" >> MarkExactDuplicates()
-        | "Entities" >> ExtractEntities(settings)
-    )
-    deadletter = (parsed[records.DEADLETTER], normalised[records.DEADLETTER]) | "InputDeadletter" >> beam.Flatten()
-    events = pipeline | "NoEvents" >> beam.Create([])
-    alerts = (articles, events) | "Alerts" >> DetectAlerts(run.alert_rules)
-    undelivered = (alerts | "DeliverAlerts" >> DeliverAlerts(run.alert_rules) if run.deliver_alerts
-                   else pipeline | "NoDelivery" >> beam.Create([]))
+    outputs = items | "Analyse" >> AnalyseNews(run.settings, run.alert_rules, run.deliver_alerts)
+    written = records_to_write(outputs)
+    index_failures = index_all(pipeline, written, run)
 
     out = run.output_dir
-    outputs = {
-        records.ARTICLES: articles,
-        records.EVENTS: events,
-        records.STORIES: pipeline | "NoStories" >> beam.Create([]),
-        records.ALERTS: alerts,
-        records.DEADLETTER: (deadletter, undelivered) | "RunDeadletters" >> beam.Flatten(),
-    }
-    index_failures = index_all(pipeline, outputs, run)
-    for name, pcoll in outputs.items():
+    for name, pcoll in written.items():
         if name != records.DEADLETTER:
             pcoll | f"Write{name.title()}" >> WriteJsonl(out, name)
     (
-        (outputs[records.DEADLETTER], index_failures)
+        (written[records.DEADLETTER], index_failures)
         | "AllDeadletters" >> beam.Flatten()
         | "WriteDeadletter" >> WriteJsonl(out, records.DEADLETTER)
     )
 
+    articles = outputs[records.ARTICLES]
     counts = [
         items | "CountInputs" >> CountAs("inputs"),
         articles | "CountArticles" >> CountAs(records.ARTICLES),
-        deadletter | "CountDeadletter" >> CountAs(records.DEADLETTER),
-        alerts | "CountAlerts" >> CountAs(records.ALERTS),
-        undelivered | "CountUndelivered" >> CountAs("undelivered_alerts"),
+        outputs[records.DEADLETTER] | "CountDeadletter" >> CountAs(records.DEADLETTER),
+        outputs[records.ALERTS] | "CountAlerts" >> CountAs(records.ALERTS),
+        outputs[UNDELIVERED] | "CountUndelivered" >> CountAs(UNDELIVERED),
         index_failures | "CountIndexFailures" >> CountAs(INDEX_FAILURES),
-        articles
-        | "ExactCopies" >> beam.Filter(lambda a: a.get("duplicate_kind") == "exact")
-        | "CountExact" >> CountAs("exact_duplicates"),
+        outputs[records.EVENTS] | "CountEvents" >> CountAs(records.EVENTS),
+        outputs[EXACT_COPIES] | "CountExact" >> CountAs("exact_duplicates"),
+        outputs[ORIGINALS]
+        | "NearCopies" >> beam.Filter(lambda a: a["duplicate_kind"] == "near")
+        | "CountNear" >> CountAs("near_duplicates"),
+        outputs[records.STORIES] | "CountStories" >> CountAs(records.STORIES),
     ]
     counts | "AllCounts" >> beam.Flatten() | "Summary" >> WriteSummary(out)
 

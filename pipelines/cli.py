@@ -31,10 +31,16 @@ from newsmon.transforms.secrets import RedactingFilter, redact, secret_values  #
 _REDACTION = RedactingFilter()
 _configure_logging()
 
-from newsmon.pipelines import es_command, replay_command, rules_command, run_command  # noqa: E402  (after logging is set up)
+from newsmon.pipelines import (  # noqa: E402  (after logging is set up)
+    es_command,
+    replay_command,
+    rules_command,
+    run_command,
+    watch_command,
+)
 
 # Each command module provides `add_parser(subparsers)`; the parser's `handler` runs it.
-COMMANDS = (run_command, rules_command, es_command, replay_command)
+COMMANDS = (run_command, watch_command, rules_command, es_command, replay_command)
 
 
 class OneLineErrorParser(argparse.ArgumentParser):

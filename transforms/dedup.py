@@ -1,15 +1,47 @@
-"""Exact duplicates: articles whose normalised title and text are the same.
+"""Exact and near duplicates as Beam keyed state, so they run alike in batch, streaming and on a cluster.
 
-The original is the earliest published copy; ties go to input order, so the choice is the
-same whatever order the runner delivers articles in.
+Exact copies are keyed by the hash of their normalised content; near copies meet under the LSH
+band keys of their MinHash signatures (transforms/sketches.py) and are verified on shingles.
+The original of a group is the earliest published article (undated last, ties: input order).
+
+Determinism. Runners deliver a key's elements in any order, so no decision is taken when an
+element arrives: each stateful DoFn buffers and decides in an event-time timer set `settle`
+after the element's timestamp. In batch the watermark only moves (to the end of time) once all
+input is in, so every timer fires after the whole group is known and the result is the same
+for every delivery order; a later-arriving earlier original simply wins.
+
+Streaming (`watch`). A decision is taken once the watermark passes an article's timestamp plus
+`dedup.settle_seconds` and is final afterwards: an exact copy arriving later is marked as a copy
+of the published original, and a near link found later is not applied (a record is never
+re-marked after it went out). State for a key expires `dedup.horizon_days` of event time after
+the last article that touched it, and two dated articles further apart than the horizon are
+never linked, so batch and streaming agree on what counts as a copy.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Iterable, Iterator
 
 import apache_beam as beam
+import numpy as np
+from apache_beam.coders import PickleCoder
+from apache_beam.transforms.timeutil import TimeDomain
+from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateSpec, TimerSpec, on_timer
+from apache_beam.utils.timestamp import Duration, Timestamp
 
 from newsmon.transforms import records
+from newsmon.transforms.eventtime import Rekey
+from newsmon.transforms.settings import Settings
+from newsmon.transforms.sketches import SketchParams, containment, sketch
+
+COPIES = "exact_copies"
+# An article's own fields; everything else on an enriched original (entities, locations,
+# keyword arrays, story_id, ...) is enrichment that exact copies inherit.
+OWN_FIELDS = frozenset(("id", "title", "text", "url", "path", "source", "published_at", "language",
+                        "input", "order_key", "duplicate_of", "duplicate_kind"))
+KEYED = beam.typehints.Tuple[str, beam.typehints.Any]
+# Fewer shared shingles than this cannot tell a copy from a shared phrase.
+MIN_SHINGLES = 8
 
 
 def original_rank(article: dict) -> tuple:
@@ -18,22 +50,317 @@ def original_rank(article: dict) -> tuple:
     return (published is None, published or "", article["order_key"])
 
 
-def mark_exact_duplicates(group: Iterable[dict]) -> Iterator[dict]:
-    """Mark every copy but the original in a group of identical articles."""
+def content_hash(article: dict) -> str:
+    return records.stable_id(records.content_key(article["title"], article["text"]))
+
+
+def mark_copy(article: dict, original_id: str, kind: str) -> dict:
+    return {**article, "duplicate_of": original_id, "duplicate_kind": kind}
+
+
+def split_exact_copies(group: Iterable[dict], original: tuple | None = None) -> tuple[tuple, list[dict]]:
+    """(original's (rank, id), articles marked) for articles of the same content; `original` is
+    an already published original of the group, which stays the original."""
     ordered = sorted(group, key=original_rank)
-    original = ordered[0]
-    yield original
-    for copy in ordered[1:]:
-        copy["duplicate_of"] = original["id"]
-        copy["duplicate_kind"] = "exact"
-        yield copy
+    if original is None:
+        original = (original_rank(ordered[0]), ordered[0]["id"])
+    marked = [a if a["id"] == original[1] else mark_copy(a, original[1], "exact") for a in ordered]
+    return original, marked
+
+
+def with_enrichment(copy: dict, enrichment: dict) -> dict:
+    """An exact copy carrying its original's enrichment."""
+    return {**copy, **enrichment}
+
+
+def enrichment_of(original: dict) -> dict:
+    return {k: v for k, v in original.items() if k not in OWN_FIELDS}
+
+
+def days_apart(a: str | None, b: str | None) -> float | None:
+    """Days between two ISO dates/datetimes, None when either is unknown."""
+    if not a or not b:
+        return None
+    try:
+        first, second = (datetime.fromisoformat(x[:19]) for x in (a, b))
+    except ValueError:
+        return None
+    return abs((first - second).total_seconds()) / 86400
+
+
+def is_near_copy(a: dict, b: dict, threshold: float, horizon_days: float) -> bool:
+    """Verify an LSH candidate pair: enough shingles, high containment, not too far apart in time."""
+    apart = days_apart(a["published_at"], b["published_at"])
+    if apart is not None and apart > horizon_days:
+        return False
+    if min(len(a["shingles"]), len(b["shingles"])) < MIN_SHINGLES:
+        return False
+    return containment(a["shingles"], b["shingles"]) >= threshold
+
+
+def near_entry(article: dict, shingles: np.ndarray) -> dict:
+    """What a band keeps of an article: enough to verify and rank, not the article itself."""
+    return {"id": article["id"], "rank": original_rank(article), "published_at": article["published_at"],
+            "shingles": shingles}
+
+
+def link_for_later(a: dict, b: dict) -> tuple[str, tuple]:
+    """(later article id, (earlier rank, earlier id)) for a verified pair."""
+    earlier, later = sorted((a, b), key=lambda e: (e["rank"], e["id"]))
+    return later["id"], (earlier["rank"], earlier["id"])
+
+
+def find_near_duplicates(articles: Iterable[dict], params: SketchParams, threshold: float,
+                         horizon_days: float) -> dict[str, str]:
+    """article id -> id of its earliest verified near original, for a whole collection.
+
+    The same band keys, verification and choice as the Beam stage (`LinkNearDuplicates`),
+    without a runner: the reference the tests and the benchmark compare the stage against."""
+    bands: dict[str, list[dict]] = {}
+    best: dict[str, tuple] = {}
+    for article in articles:
+        sk = sketch(article["title"], article["text"], params)
+        entry = near_entry(article, sk.shingles)
+        for key in sk.band_keys:
+            members = bands.setdefault(key, [])
+            for other in members:
+                if is_near_copy(entry, other, threshold, horizon_days):
+                    later, earlier = link_for_later(entry, other)
+                    if later not in best or earlier < best[later]:
+                        best[later] = earlier
+            members.append(entry)
+    return {later: earlier[1] for later, earlier in best.items()}
+
+
+class _Horizon:
+    """Expiry bookkeeping shared by the stateful DoFns: latest event time seen for the key."""
+
+    LATEST = ReadModifyWriteStateSpec("latest", PickleCoder())
+
+    @staticmethod
+    def extend(latest_state, expiry_timer, ts: Timestamp, horizon: Duration) -> None:
+        latest = latest_state.read()
+        if latest is None or ts > latest:
+            latest_state.write(ts)
+            expiry_timer.set(ts + horizon)
+
+
+class ExactDuplicateState(beam.DoFn):
+    """Keyed by content hash: picks the original of identical articles, tags the rest as copies."""
+
+    PENDING = BagStateSpec("pending", PickleCoder())
+    ORIGINAL = ReadModifyWriteStateSpec("original", PickleCoder())
+    SETTLE = TimerSpec("settle", TimeDomain.WATERMARK)
+    EXPIRY = TimerSpec("expiry", TimeDomain.WATERMARK)
+
+    def __init__(self, settle: Duration, horizon: Duration):
+        self._settle = settle
+        self._horizon = horizon
+
+    def process(self, keyed, ts=beam.DoFn.TimestampParam, pending=beam.DoFn.StateParam(PENDING),
+                latest=beam.DoFn.StateParam(_Horizon.LATEST), settle=beam.DoFn.TimerParam(SETTLE),
+                expiry=beam.DoFn.TimerParam(EXPIRY)):
+        pending.add(keyed[1])
+        settle.set(ts + self._settle)
+        _Horizon.extend(latest, expiry, ts, self._horizon)
+
+    @on_timer(SETTLE)
+    def decide(self, pending=beam.DoFn.StateParam(PENDING), original=beam.DoFn.StateParam(ORIGINAL)):
+        yield from self._flush(pending, original)
+
+    @on_timer(EXPIRY)
+    def expire(self, pending=beam.DoFn.StateParam(PENDING), original=beam.DoFn.StateParam(ORIGINAL),
+               latest=beam.DoFn.StateParam(_Horizon.LATEST)):
+        yield from self._flush(pending, original)
+        original.clear()
+        latest.clear()
+
+    @staticmethod
+    def _flush(pending, original_state) -> Iterator:
+        group = list(pending.read())
+        pending.clear()
+        if not group:
+            return
+        original, marked = split_exact_copies(group, original_state.read())
+        original_state.write(original)
+        for article in marked:
+            yield beam.pvalue.TaggedOutput(COPIES, article) if article["duplicate_of"] else article
+
+
+class EnrichExactCopies(beam.DoFn):
+    """Keyed by original id: exact copies wait for their original's enrichment, then carry it."""
+
+    ENRICHMENT = ReadModifyWriteStateSpec("enrichment", PickleCoder())
+    PENDING = BagStateSpec("pending", PickleCoder())
+    EXPIRY = TimerSpec("expiry", TimeDomain.WATERMARK)
+
+    def __init__(self, horizon: Duration):
+        self._horizon = horizon
+
+    def process(self, keyed, ts=beam.DoFn.TimestampParam, enrichment=beam.DoFn.StateParam(ENRICHMENT),
+                pending=beam.DoFn.StateParam(PENDING), latest=beam.DoFn.StateParam(_Horizon.LATEST),
+                expiry=beam.DoFn.TimerParam(EXPIRY)):
+        kind, record = keyed[1]
+        _Horizon.extend(latest, expiry, ts, self._horizon)
+        if kind == "original":
+            enrichment.write(enrichment_of(record))
+            for copy in pending.read():
+                yield with_enrichment(copy, enrichment_of(record))
+            pending.clear()
+            return
+        known = enrichment.read()
+        if known is None:
+            pending.add(record)
+        else:
+            yield with_enrichment(record, known)
+
+    @on_timer(EXPIRY)
+    def expire(self, enrichment=beam.DoFn.StateParam(ENRICHMENT), pending=beam.DoFn.StateParam(PENDING),
+               latest=beam.DoFn.StateParam(_Horizon.LATEST)):
+        # Copies whose original never came (it was dead-lettered downstream) still go out, unenriched.
+        yield from pending.read()
+        pending.clear()
+        enrichment.clear()
+        latest.clear()
+
+
+class NearDuplicateBand(beam.DoFn):
+    """Keyed by LSH band: compares each article with the band's earlier members and emits
+    verified links (later id, (earlier rank, earlier id)), whichever of the two came first."""
+
+    ENTRIES = BagStateSpec("entries", PickleCoder())
+    EXPIRY = TimerSpec("expiry", TimeDomain.WATERMARK)
+
+    def __init__(self, threshold: float, horizon_days: float):
+        self._threshold = threshold
+        self._horizon_days = horizon_days
+        self._horizon = Duration(seconds=horizon_days * 86400)
+
+    def process(self, keyed, ts=beam.DoFn.TimestampParam, entries=beam.DoFn.StateParam(ENTRIES),
+                latest=beam.DoFn.StateParam(_Horizon.LATEST), expiry=beam.DoFn.TimerParam(EXPIRY)):
+        entry = keyed[1]
+        for other in entries.read():
+            if other["id"] != entry["id"] and is_near_copy(entry, other, self._threshold, self._horizon_days):
+                yield link_for_later(entry, other)
+        entries.add(entry)
+        _Horizon.extend(latest, expiry, ts, self._horizon)
+
+    @on_timer(EXPIRY)
+    def expire(self, entries=beam.DoFn.StateParam(ENTRIES), latest=beam.DoFn.StateParam(_Horizon.LATEST)):
+        entries.clear()
+        latest.clear()
+
+
+class ResolveNearDuplicates(beam.DoFn):
+    """Keyed by article id: holds the article until it settles, then links it to the earliest
+    verified earlier article, if any."""
+
+    ARTICLE = ReadModifyWriteStateSpec("article", PickleCoder())
+    BEST = ReadModifyWriteStateSpec("best", PickleCoder())
+    SETTLE = TimerSpec("settle", TimeDomain.WATERMARK)
+
+    def __init__(self, settle: Duration):
+        self._settle = settle
+
+    def process(self, keyed, ts=beam.DoFn.TimestampParam, article=beam.DoFn.StateParam(ARTICLE),
+                best=beam.DoFn.StateParam(BEST), settle=beam.DoFn.TimerParam(SETTLE)):
+        kind, value = keyed[1]
+        settle.set(ts + self._settle)
+        if kind == "article":
+            article.write(value)
+            return
+        current = best.read()
+        if current is None or value < current:
+            best.write(value)
+
+    @on_timer(SETTLE)
+    def decide(self, article=beam.DoFn.StateParam(ARTICLE), best=beam.DoFn.StateParam(BEST)):
+        record, link = article.read(), best.read()
+        article.clear()
+        best.clear()
+        if record is not None:
+            yield mark_copy(record, link[1], "near") if link else record
+
+
+def dedup_params(settings: Settings) -> tuple[SketchParams, Duration, Duration]:
+    sketch_params = SketchParams(
+        shingle_words=settings.get("dedup.shingle_words"),
+        num_perm=settings.get("dedup.num_perm"),
+        rows_per_band=settings.get("dedup.rows_per_band"),
+        lead_words=settings.get("dedup.lead_words"),
+    )
+    settle = Duration(seconds=settings.get("dedup.settle_seconds"))
+    horizon = Duration(seconds=settings.get("dedup.horizon_days") * 86400)
+    return sketch_params, settle, horizon
 
 
 class MarkExactDuplicates(beam.PTransform):
+    """Articles -> originals (main output) and exact copies (tagged COPIES), marked."""
+
+    def __init__(self, settings: Settings):
+        super().__init__()
+        _, self._settle, self._horizon = dedup_params(settings)
+
     def expand(self, articles):
-        return (
+        marked = (
             articles
-            | "KeyByContent" >> beam.Map(lambda a: (records.stable_id(records.content_key(a["title"], a["text"])), a))
-            | "GroupCopies" >> beam.GroupByKey()
-            | "MarkCopies" >> beam.FlatMap(lambda kv: mark_exact_duplicates(kv[1]))
+            | "KeyByContent" >> beam.Map(lambda a: (content_hash(a), a)).with_output_types(KEYED)
+            | "PickOriginal" >> beam.ParDo(ExactDuplicateState(self._settle, self._horizon)).with_outputs(
+                COPIES, main="originals")
+        )
+        # Each output gets a stage of its own (see eventtime.Rekey): timer outputs feed more state.
+        return {"originals": marked.originals | "OriginalsStage" >> Rekey(),
+                COPIES: marked[COPIES] | "CopiesStage" >> Rekey()}
+
+
+class LinkNearDuplicates(beam.PTransform):
+    """Articles -> the same articles, near copies marked with their earliest verified original."""
+
+    def __init__(self, settings: Settings):
+        super().__init__()
+        self._params, self._settle, _ = dedup_params(settings)
+        self._threshold = settings.get("dedup.near_threshold")
+        self._horizon_days = settings.get("dedup.horizon_days")
+
+    def expand(self, articles):
+        params = self._params
+
+        def band_entries(article: dict):
+            sk = sketch(article["title"], article["text"], params)
+            entry = near_entry(article, sk.shingles)
+            return [(key, entry) for key in sk.band_keys]
+
+        links = (
+            articles
+            | "KeyByBand" >> beam.FlatMap(band_entries).with_output_types(KEYED)
+            | "BandStage" >> Rekey()
+            | "CompareInBand" >> beam.ParDo(NearDuplicateBand(self._threshold, self._horizon_days))
+            | "AsLink" >> beam.MapTuple(lambda later, earlier: (later, ("link", earlier)))
+        )
+        keyed = articles | "KeyById" >> beam.Map(lambda a: (a["id"], ("article", a)))
+        return (
+            (keyed, links)
+            | "ArticlesAndLinks" >> beam.Flatten().with_output_types(KEYED)
+            | "ResolveStage" >> Rekey()
+            | "Resolve" >> beam.ParDo(ResolveNearDuplicates(self._settle))
+        )
+
+
+class JoinExactCopies(beam.PTransform):
+    """(enriched originals, exact copies) -> the copies with their original's enrichment."""
+
+    def __init__(self, settings: Settings):
+        super().__init__()
+        _, _, self._horizon = dedup_params(settings)
+
+    def expand(self, pcolls):
+        originals, copies = pcolls
+        return (
+            (
+                originals | "KeyOriginals" >> beam.Map(lambda a: (a["id"], ("original", a))),
+                copies | "KeyCopies" >> beam.Map(lambda a: (a["duplicate_of"], ("copy", a))),
+            )
+            | "OriginalsAndCopies" >> beam.Flatten().with_output_types(KEYED)
+            | "AttachStage" >> Rekey()
+            | "Attach" >> beam.ParDo(EnrichExactCopies(self._horizon))
         )

@@ -10,18 +10,32 @@ from typing import Iterator
 
 import apache_beam as beam
 import spacy
+from apache_beam.utils.timestamp import MAX_TIMESTAMP, Duration
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from newsmon.transforms import records
+from newsmon.transforms.entities import resolve_entities, resolver_for
+from newsmon.transforms.eventtime import at_event_time, stamp
+from newsmon.transforms.events import EventOptions, extract_events
 from newsmon.transforms.settings import Settings
 
 # Components newsmon needs from an en_core_web_* pipeline: NER, and the parse for events.
 USED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
-ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT")
 
 
 class ModelNotInstalled(RuntimeError):
     """The configured spaCy package is missing; the message says how to install it."""
+
+
+@Language.component("newsmon_paragraphs")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """A paragraph break always ends a sentence: headings, captions and datelines have no final
+    full stop, and the parser would otherwise run them into the next sentence."""
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_:
+            token.is_sent_start = True
+    return doc
 
 
 def load_model(name: str) -> Language:
@@ -35,20 +49,9 @@ def load_model(name: str) -> Language:
     unused = [pipe for pipe in nlp.pipe_names if pipe not in USED_COMPONENTS]
     for pipe in unused:
         nlp.disable_pipe(pipe)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("newsmon_paragraphs", before="parser")
     return nlp
-
-
-def model_entities(doc: Doc) -> list[dict]:
-    """The model's own entities of the contract's types, grouped by surface form."""
-    grouped: dict[tuple[str, str], dict] = {}
-    for ent in doc.ents:
-        if ent.label_ not in ENTITY_TYPES:
-            continue
-        name = ent.text.strip()
-        key = (name, ent.label_)
-        entry = grouped.setdefault(key, {"name": name, "type": ent.label_, "mentions": [name], "count": 0})
-        entry["count"] += 1
-    return list(grouped.values())
 
 
 def nlp_text(article: dict, max_chars: int) -> str:
@@ -65,17 +68,33 @@ class AnalyseArticles(beam.DoFn):
 
     def setup(self) -> None:
         self._nlp = load_model(self._settings.get("nlp.model"))
+        resolver_for(
+            self._nlp.vocab,
+            min_city_population=self._settings.get("entities.min_city_population"),
+            match_city_population=self._settings.get("entities.match_city_population"),
+        )
 
-    def process(self, batch: list[dict]) -> Iterator[dict]:
+    def process(self, batch: list[dict]) -> Iterator:
         max_chars = self._settings.get("nlp.max_chars")
+        options = EventOptions(min_confidence=self._settings.get("events.min_confidence"),
+                               max_per_paragraph=self._settings.get("events.max_per_paragraph"))
         texts = (nlp_text(article, max_chars) for article in batch)
         for article, doc in zip(batch, self._nlp.pipe(texts, batch_size=len(batch) or 1)):
-            article["entities"] = model_entities(doc)
-            yield article
+            mentions = resolve_entities(article, doc)
+            for event in extract_events(article, doc, mentions, options):
+                yield beam.pvalue.TaggedOutput(records.EVENTS, at_event_time(event, article))
+            yield at_event_time(article, article)
+
+    def get_allowed_timestamp_skew(self) -> Duration:
+        # `BatchElements` emits batches at the end of the window; each article and its events go
+        # back to the article's own event time, or windowed stages downstream (alerts) would wait
+        # for a watermark that never comes in a streaming run.
+        return Duration(micros=MAX_TIMESTAMP.micros)
 
 
 class ExtractEntities(beam.PTransform):
-    """Articles -> articles with entities, in batches of `nlp.batch_size`."""
+    """Articles -> articles with entities (main output) and events (`records.EVENTS` output),
+    in batches of `nlp.batch_size`."""
 
     def __init__(self, settings: Settings):
         super().__init__()
@@ -85,7 +104,8 @@ class ExtractEntities(beam.PTransform):
         size = self._settings.get("nlp.batch_size")
         return (
             articles
+            | "StampEventTime" >> beam.Map(stamp)
             | "Batch" >> beam.BatchElements(min_batch_size=1, max_batch_size=size)
-            | "RunModel" >> beam.ParDo(AnalyseArticles(self._settings))
+            | "RunModel" >> beam.ParDo(AnalyseArticles(self._settings)).with_outputs(records.EVENTS, main="articles")
         )
 

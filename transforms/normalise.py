@@ -144,7 +144,7 @@ def normalise_item(item: dict, max_text_chars: int | None = None) -> dict:
         what = "only boilerplate" if cleaned.removed else "no text"
         return records.deadletter(item["input"], "normalise", "empty", f"the item holds {what}, no article text")
     dateline = item.get("dateline") or {}
-    return records.new_article(
+    article = records.new_article(
         origin=item["origin"],
         input_ref=item["input"],
         order_key=item["order_key"],
@@ -161,3 +161,6 @@ def normalise_item(item: dict, max_text_chars: int | None = None) -> dict:
         format=item.get("format"),
         **extra,
     )
+    if records.ARRIVAL in item:
+        article[records.ARRIVAL] = item[records.ARRIVAL]
+    return article

@@ -17,6 +17,9 @@ STORIES = "stories"
 ALERTS = "alerts"
 DEADLETTER = "deadletter"
 OUTPUTS = (ARTICLES, EVENTS, STORIES, ALERTS, DEADLETTER)
+# Internal field of the records of a `newsmon watch` run: the arrival (file or feed item) they
+# came from, so the sinks can record when it is fully written (see `sources.ledger`).
+ARRIVAL = "arrival"
 
 _WS = re.compile(r"\s+")
 

@@ -22,12 +22,18 @@ def _positive_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
+def _fraction(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= 1
+
+
 def _positive_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
 
 
 def _non_negative_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+def _unit_float(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
 
 
 def _non_empty_str(value: Any) -> bool:
@@ -59,6 +65,21 @@ _SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "elasticsearch.request_timeout_s": (_positive_number, "a positive number of seconds such as 30"),
     "elasticsearch.flush_interval_s": (_positive_number, "a positive number of seconds such as 5"),
     "elasticsearch.spool_dir": (lambda v: v is None or _non_empty_str(v), "null (OUTPUT/spool) or a directory"),
+    "entities.min_city_population": (lambda v: v in (500, 1000, 5000, 15000) and not isinstance(v, bool),
+                                     "one of the packaged GeoNames sets: 500, 1000, 5000 or 15000"),
+    "entities.match_city_population": (_positive_int, "a positive integer such as 1000000"),
+    "events.min_confidence": (_unit_float, "a number between 0 and 1 such as 0.5"),
+    "events.max_per_paragraph": (_positive_int, "a positive integer such as 4"),
+    "dedup.horizon_days": (_positive_number, "a positive number of days such as 7"),
+    "dedup.settle_seconds": (_non_negative_int, "a number of seconds >= 0 such as 60"),
+    "dedup.near_threshold": (_fraction, "a number in (0, 1] such as 0.7"),
+    "dedup.shingle_words": (_positive_int, "a positive integer such as 4"),
+    "dedup.num_perm": (_positive_int, "a positive integer such as 64"),
+    "dedup.rows_per_band": (_positive_int, "a positive integer dividing dedup.num_perm, such as 4"),
+    "dedup.lead_words": (_positive_int, "a positive integer such as 60"),
+    "stories.window_days": (_positive_number, "a positive number of days such as 3"),
+    "stories.threshold": (_fraction, "a number in (0, 1] such as 0.12"),
+    "stories.entity_weight": (_fraction, "a number in (0, 1] such as 0.3"),
 }
 
 

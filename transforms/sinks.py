@@ -7,8 +7,11 @@ from typing import Iterable
 
 import apache_beam as beam
 
+from newsmon.transforms import records
+from newsmon.transforms.eventtime import EVENT_TIME
+
 # Fields that only steer the pipeline and are not part of the published record.
-INTERNAL_FIELDS = ("order_key",)
+INTERNAL_FIELDS = ("order_key", records.ARRIVAL, EVENT_TIME)
 
 
 def public_fields(record: dict) -> dict:

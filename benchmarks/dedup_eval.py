@@ -1,0 +1,287 @@
+"""Evaluate near-duplicate detection and story clustering; measure the dedup stage's speed.
+
+Run: `.venv/bin/python benchmarks/dedup_eval.py` (add `--quick` to skip the pipeline runs).
+
+Data and labels
+- Labelled set (`benchmarks/data/stories.jsonl` + the five seeds): real-text articles with story
+  labels (seeds: 000/001/004 the 1 October 2020 joint call, 002 and 003 stories of their own; the
+  twelve others written for this set: three stories of three articles, three single ones). Every
+  one gets the five perturbations of `benchmarks/perturb.py`; a copy's gold original and story are
+  its source's. The whole set goes through `newsmon run` (the real Beam pipeline, spaCy included)
+  and the metrics are computed from `articles.jsonl`.
+- BBC corpus (`../shared/corpora/bbc`, read in place, never copied): gold exact duplicates are
+  files with the same normalised title and body; gold re-headlined copies are files with the same
+  normalised body under another title. Pairs with a high shingle containment (>= 0.8, computed
+  exactly over all pairs through an inverted index, not with LSH) but different bodies are printed
+  for inspection; the ones seen were the same article with a sentence added or edited, so they are
+  labelled near copies too. On top, 200 BBC articles get the five perturbations at run time.
+
+Metrics: near-duplicate precision/recall/F1 over copy -> original links (a predicted link is right
+when it names an article of the copy's gold group), B-cubed precision/recall/F1 over stories, and
+docs/s of the dedup stage on 500-word articles cut from BBC text: the plain-function core
+(`find_near_duplicates`) and the Beam stage (`LinkNearDuplicates` on the in-process runner),
+each as a ratio to tokenising the same texts (the baseline, measured in the same run).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import apache_beam as beam
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+from perturb import PERTURBATIONS  # noqa: E402
+
+from newsmon.transforms import records  # noqa: E402
+from newsmon.transforms.dedup import LinkNearDuplicates, dedup_params, find_near_duplicates  # noqa: E402
+from newsmon.transforms.readers.text import parse_text  # noqa: E402
+from newsmon.transforms.settings import load_settings  # noqa: E402
+from newsmon.transforms.sketches import shingle_hashes, word_hashes, words  # noqa: E402
+
+BBC = REPO.parent / "shared" / "corpora" / "bbc"
+SEED_STORIES = {"000": "karabakh-joint-call", "001": "karabakh-joint-call", "004": "karabakh-joint-call",
+                "002": "baku-expert-macron", "003": "unsc-karabakh-2023"}
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def link_scores(predicted: dict[str, str | None], gold_group: dict[str, str], gold_copies: set[str]):
+    """(precision, recall, F1) of copy links; a link is right if it stays inside the gold group."""
+    tp = fp = 0
+    for doc, original in predicted.items():
+        if original is None:
+            continue
+        if doc in gold_copies and gold_group.get(original) == gold_group[doc]:
+            tp += 1
+        else:
+            fp += 1
+    return prf(tp, fp, len(gold_copies) - tp)
+
+
+def bcubed(predicted: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+    by_pred, by_gold = defaultdict(set), defaultdict(set)
+    for doc in gold:
+        by_pred[predicted[doc]].add(doc)
+        by_gold[gold[doc]].add(doc)
+    precision = sum(len(by_pred[predicted[d]] & by_gold[gold[d]]) / len(by_pred[predicted[d]]) for d in gold) / len(gold)
+    recall = sum(len(by_pred[predicted[d]] & by_gold[gold[d]]) / len(by_gold[gold[d]]) for d in gold) / len(gold)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def read_text_article(path: Path) -> dict:
+    """Title, text and date the way the text reader splits a seed file."""
+    item = next(parse_text(path.read_bytes(), {"input": str(path)}, path.name))
+    return {"title": item["title"], "text": item["text"], "published_at": item["published"]}
+
+
+def labelled_originals() -> list[dict]:
+    originals = []
+    for path in sorted((REPO / "examples" / "news").glob("*.txt")):
+        article = read_text_article(path)
+        originals.append({**article, "key": path.stem[:3], "story": SEED_STORIES[path.stem[:3]]})
+    for line in (REPO / "benchmarks" / "data" / "stories.jsonl").read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        originals.append({"key": item["id"], "story": item["story"], "title": item["title"],
+                          "text": item["text"], "published_at": item["published_at"]})
+    return originals
+
+
+def write_article(folder: Path, name: str, article: dict) -> None:
+    header = f" date {article['published_at']} " if article["published_at"] else ""
+    (folder / f"{name}.txt").write_text(f"{header}{article['title']}\n\n{article['text']}\n", encoding="utf-8")
+
+
+def evaluate_labelled_set() -> None:
+    """The labelled set through `newsmon run`: near-dup P/R/F1, story B-cubed."""
+    originals = labelled_originals()
+    with tempfile.TemporaryDirectory() as tmp:
+        inputs, out = Path(tmp) / "in", Path(tmp) / "out"
+        inputs.mkdir()
+        gold_group, gold_story, gold_copies = {}, {}, set()
+        for article in originals:
+            name = f"{article['key']}-0original"
+            write_article(inputs, name, article)
+            gold_group[name], gold_story[name] = article["key"], article["story"]
+            for kind, perturb in PERTURBATIONS.items():
+                title, text = perturb(article["title"], article["text"])
+                copy = f"{article['key']}-{kind}"
+                write_article(inputs, copy, {**article, "title": title, "text": text})
+                gold_group[copy], gold_story[copy] = article["key"], article["story"]
+                gold_copies.add(copy)
+        subprocess.run([sys.executable, "-m", "newsmon.pipelines.cli", "run", str(inputs), "--output", str(out),
+                        "--no-es"], check=True, capture_output=True)
+        rows = [json.loads(line) for line in (out / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    name_of = {row["id"]: Path(row["path"]).stem for row in rows}
+    predicted = {name_of[r["id"]]: (name_of[r["duplicate_of"]] if r["duplicate_of"] else None) for r in rows}
+    stories = {name_of[r["id"]]: r["story_id"] for r in rows}
+    p, r, f = link_scores(predicted, gold_group, gold_copies)
+    print(f"labelled set: {len(originals)} originals + {len(gold_copies)} perturbed copies, "
+          f"{len(set(gold_story.values()))} stories")
+    print(f"  near-duplicates (pipeline): precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
+    for kind in PERTURBATIONS:
+        found = sum(1 for c in gold_copies if c.endswith(kind) and predicted.get(c) and
+                    gold_group[predicted[c]] == gold_group[c])
+        print(f"    {kind:20s} linked {found}/{len(originals)}")
+    originals_marked = sorted(n for n, o in predicted.items() if n.endswith("0original") and o)
+    print(f"  originals marked as copies: {originals_marked or 'none'}")
+    bp, br, bf = bcubed(stories, gold_story)
+    print(f"  stories B-cubed: precision {bp:.3f} recall {br:.3f} F1 {bf:.3f}")
+
+
+def bbc_articles() -> list[dict]:
+    articles = []
+    for path in sorted(BBC.glob("*/*.txt")):
+        raw = path.read_bytes().decode("utf-8", errors="replace")
+        lines = [line.strip() for line in raw.splitlines() if line.strip()]
+        articles.append({"id": f"{path.parent.name}/{path.name}", "title": lines[0], "text": "\n\n".join(lines[1:]),
+                         "published_at": None, "order_key": f"{path.parent.name}/{path.name}"})
+    return articles
+
+
+def exact_pairs_by_containment(articles: list[dict], size: int, threshold: float) -> list[tuple[str, str, float]]:
+    """All pairs with shingle containment >= threshold, computed exactly (inverted index)."""
+    shingles = [set(shingle_hashes(word_hashes(words(f"{a['title']}\n{a['text']}")), size).tolist())
+                 for a in articles]
+    index = defaultdict(list)
+    for i, sh in enumerate(shingles):
+        for h in sh:
+            index[h].append(i)
+    shared = defaultdict(int)
+    for postings in index.values():
+        if len(postings) > 50:
+            continue
+        for x in range(len(postings)):
+            for y in range(x + 1, len(postings)):
+                shared[(postings[x], postings[y])] += 1
+    pairs = []
+    for (i, j), n in shared.items():
+        c = n / min(len(shingles[i]), len(shingles[j]))
+        if c >= threshold:
+            pairs.append((articles[i]["id"], articles[j]["id"], c))
+    return pairs
+
+
+def evaluate_bbc(settings) -> None:
+    params, _, _ = dedup_params(settings)
+    threshold, horizon = settings.get("dedup.near_threshold"), settings.get("dedup.horizon_days")
+    articles = bbc_articles()
+    by_body = defaultdict(list)
+    for a in articles:
+        by_body[records.content_key("", a["text"])].append(a)
+    exact = sum(len({records.content_key(a["title"], "") for a in g}) < len(g) for g in by_body.values())
+    # Union-find over body-identical files and high-containment pairs: the gold groups.
+    parent = {a["id"]: a["id"] for a in articles}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for group in by_body.values():
+        for a in group[1:]:
+            parent[find(a["id"])] = find(group[0]["id"])
+    high = exact_pairs_by_containment(articles, params.shingle_words, 0.8)
+    text_of = {a["id"]: a for a in articles}
+    inspected = [(x, y, c) for x, y, c in high if records.content_key("", text_of[x]["text"]) !=
+                 records.content_key("", text_of[y]["text"])]
+    for x, y, c in high:
+        parent[find(x)] = find(y)
+    # Exact copies (same title and body) are the exact stage's job; the near stage sees one of each.
+    seen, distinct = set(), []
+    for a in articles:
+        key = records.content_key(a["title"], a["text"])
+        if key not in seen:
+            seen.add(key)
+            distinct.append(a)
+    gold_group = {a["id"]: find(a["id"]) for a in distinct}
+    members = defaultdict(list)
+    for a in distinct:
+        members[gold_group[a["id"]]].append(a)
+    gold_copies = {a["id"] for group in members.values() for a in sorted(group, key=lambda a: a["order_key"])[1:]}
+    print(f"BBC corpus: {len(articles)} files; {exact} body groups holding byte-identical copies "
+          f"({len(articles) - len(distinct)} exact copies), {len(gold_copies)} near copies among "
+          f"{len(distinct)} distinct articles ({len(inspected)} of them high-containment pairs with other bodies)")
+    for x, y, c in inspected[:5]:
+        print(f"    inspect: {x} ~ {y} containment {c:.2f}")
+    predicted = find_near_duplicates(distinct, params, threshold, horizon)
+    p, r, f = link_scores({a["id"]: predicted.get(a["id"]) for a in distinct}, gold_group, gold_copies)
+    print(f"  near-duplicates in the corpus: precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
+    for copy, original in sorted(predicted.items()):
+        if gold_group[copy] != gold_group[original]:
+            print(f"    linked outside its gold group: {copy} -> {original}")
+
+    rng = random.Random(7)
+    sample = rng.sample(distinct, 200)
+    perturbed, gold = list(distinct), dict(gold_group)
+    copies = set(gold_copies)
+    for a in sample:
+        for kind, perturb in PERTURBATIONS.items():
+            title, text = perturb(a["title"], a["text"])
+            copy_id = f"{a['id']}~{kind}"
+            perturbed.append({**a, "id": copy_id, "title": title, "text": text, "order_key": f"~{copy_id}"})
+            gold[copy_id] = gold_group[a["id"]]
+            copies.add(copy_id)
+    predicted = find_near_duplicates(perturbed, params, threshold, horizon)
+    p, r, f = link_scores({a["id"]: predicted.get(a["id"]) for a in perturbed}, gold, copies)
+    print(f"  + {len(copies) - len(gold_copies)} perturbed BBC copies: precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
+
+
+def five_hundred_word_articles(n: int) -> list[dict]:
+    stream = [w for a in bbc_articles() for w in f"{a['title']} {a['text']}".split()]
+    docs = []
+    for i in range(n):
+        start = (i * 500) % (len(stream) - 500)
+        body = " ".join(stream[start:start + 500])
+        docs.append({"id": f"doc{i:05d}", "title": f"Article {i}", "text": body, "published_at": None,
+                     "order_key": f"{i:05d}"})
+    return docs
+
+
+def measure_speed(settings, n: int) -> None:
+    params, _, _ = dedup_params(settings)
+    threshold, horizon = settings.get("dedup.near_threshold"), settings.get("dedup.horizon_days")
+    docs = five_hundred_word_articles(n)
+    start = time.perf_counter()
+    for d in docs:
+        words(f"{d['title']}\n{d['text']}")
+    baseline = n / (time.perf_counter() - start)
+    start = time.perf_counter()
+    find_near_duplicates(docs, params, threshold, horizon)
+    core = n / (time.perf_counter() - start)
+    start = time.perf_counter()
+    with beam.Pipeline() as pipeline:
+        _ = pipeline | beam.Create(docs) | LinkNearDuplicates(settings) | beam.combiners.Count.Globally()
+    stage = n / (time.perf_counter() - start)
+    print(f"speed, {n} articles of 500 words (2-core machine):")
+    print(f"  baseline tokenise only     {baseline:9.0f} docs/s")
+    print(f"  near-dup core (plain)      {core:9.0f} docs/s  ({core / baseline:.3f} x baseline)")
+    print(f"  near-dup Beam stage        {stage:9.0f} docs/s  ({stage / baseline:.3f} x baseline, in-process runner)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the pipeline run over the labelled set")
+    parser.add_argument("--docs", type=int, default=4000, help="500-word articles for the speed test")
+    args = parser.parse_args()
+    settings = load_settings()
+    if not args.quick:
+        evaluate_labelled_set()
+    evaluate_bbc(settings)
+    measure_speed(settings, args.docs)
+
+
+if __name__ == "__main__":
+    main()

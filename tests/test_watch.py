@@ -1,0 +1,168 @@
+"""`newsmon watch` end to end on Prism: files dropped in the inbox and a feed served over HTTP
+become articles within seconds; SIGTERM stops it with exit 0; a restart takes the files that
+arrived meanwhile and repeats nothing."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import signal
+import threading
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS, SHARED, read_jsonl
+from watchproc import WatchProcess, drop_file, read_records, wait_for
+
+FEED = SHARED / "eval" / "feeds" / "realworld" / "input" / "guardian.rss"
+FEED_ITEMS = 55
+SEED_FILES = sorted(SEEDS.iterdir())
+# Seconds within which an arrival must be written: generous for a loaded 2-core CI machine; the
+# benchmark (benchmarks/watch_latency.py) measures the real figure.
+WITHIN_S = 30
+
+
+class FeedServer:
+    """A local feed publisher (127.0.0.1) that answers conditional GETs and logs the statuses it sent."""
+
+    def __init__(self, root: Path):
+        statuses = self.statuses = []
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_request(self, code="-", size="-"):
+                statuses.append(int(code))
+
+        self.server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/feed.xml"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def feed_server(tmp_path):
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "feed.xml").write_bytes(FEED.read_bytes())
+    server = FeedServer(root)
+    yield server, root / "feed.xml"
+    server.close()
+
+
+def paths_written(out: Path) -> Counter:
+    return Counter(Path(a["path"]).name for a in read_records(out / "articles.jsonl") if a.get("path"))
+
+
+def feed_articles(out: Path, url: str) -> list[dict]:
+    return [a for a in read_records(out / "articles.jsonl") if str(a.get("input", "")).startswith(url)]
+
+
+def with_new_item(feed: bytes) -> bytes:
+    """The feed as its publisher would serve it later: one more item at the top."""
+    item = (b"<item><title>Storm floods coastal towns in Portugal</title>"
+            b"<link>https://www.theguardian.com/world/2018/feb/01/storm-portugal</link>"
+            b"<guid>https://www.theguardian.com/world/2018/feb/01/storm-portugal</guid>"
+            b"<description>Heavy rain flooded Porto and Aveiro on Thursday, officials said.</description>"
+            b"<pubDate>Thu, 01 Feb 2018 09:00:00 GMT</pubDate></item>")
+    return feed.replace(b"<item>", item + b"<item>", 1)
+
+
+def analysis_of(article: dict) -> tuple:
+    """What the analysis made of an article, apart from where it came from."""
+    entities = sorted((e["name"], e["type"], e["count"]) for e in article["entities"])
+    return article["title"], article["text"], article["published_at"], article["language"], entities
+
+
+def perturbed(seed: Path, marker: str) -> str:
+    """A seed article as a later edition of it: the same story with one more paragraph."""
+    return seed.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{marker}: officials confirmed the report on Friday.\n"
+
+
+def test_watch_streams_files_and_feed_and_restarts_without_repeats(tmp_path, feed_server, seed_run):
+    server, served = feed_server
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(f"- url: {server.url}\n  interval_s: 1\n  headers: {{Accept: application/rss+xml}}\n")
+    args = ("--dir", str(inbox), "--output", str(out), "--feeds", str(feeds), "--status-interval", "1",
+            "--watch", "Putin")
+
+    watch = WatchProcess(*args)
+    try:
+        watch.wait_ready()
+        for seed in SEED_FILES:
+            drop_file(seed, inbox, seed.name)
+        (inbox / ".still-copying.txt").write_text("a half-written file is never read\n")
+        drop_file(SEED_FILES[0], inbox, "empty.txt", text="\n\n")
+        wait_for(lambda: {seed.name for seed in SEED_FILES} <= set(paths_written(out)), WITHIN_S,
+                 "the dropped files", watch)
+        wait_for(lambda: any(d["input"].endswith("empty.txt") for d in read_records(out / "deadletter.jsonl")),
+                 WITHIN_S, "the empty file's dead-letter", watch)
+        wait_for(lambda: len(feed_articles(out, server.url)) >= FEED_ITEMS, WITHIN_S, "the feed's items", watch)
+        putin_seed = next(a["id"] for a in read_records(out / "articles.jsonl")
+                          if (a.get("path") or "").endswith(SEED_FILES[0].name))
+        wait_for(lambda: [a for a in read_records(out / "alerts.jsonl")
+                          if a["rule"] == "watch:Vladimir Putin" and putin_seed in a["article_ids"]],
+                 WITHIN_S, "the watchlist alert on the first seed", watch)
+        assert 304 in wait_for(lambda: server.statuses if 304 in server.statuses else None, WITHIN_S,
+                               "a conditional GET answered 304", watch)
+
+        served.write_bytes(with_new_item(FEED.read_bytes()))
+        wait_for(lambda: len(feed_articles(out, server.url)) >= FEED_ITEMS + 1, WITHIN_S, "the new feed item", watch)
+        assert watch.stop() == 0, watch.log()
+    finally:
+        watch.kill()
+    assert any("ready" in line for line in watch.stdout)
+    assert any("status" in line and "articles=" in line and "lag" in line for line in watch.stderr), watch.log()
+    assert "still-copying.txt" not in paths_written(out)
+    streamed = {Path(a["path"]).name: analysis_of(a) for a in read_records(out / "articles.jsonl") if a.get("path")}
+    batch = {Path(a["path"]).name: analysis_of(a) for a in read_jsonl(seed_run / "articles.jsonl")}
+    assert streamed == batch, "watch (Prism, streaming) and run (batch) must analyse the seeds alike"
+    storm = [a for a in feed_articles(out, server.url) if a["title"].startswith("Storm floods")]
+    assert len(storm) == 1 and storm[0]["url"].endswith("storm-portugal")
+    assert storm[0]["source"] and "arrival" not in storm[0]
+
+    alerts_before = read_records(out / "alerts.jsonl")
+    drop_file(SEED_FILES[2], inbox, "while-stopped.txt", text=perturbed(SEED_FILES[2], "UPDATE"))
+    watch = WatchProcess(*args)
+    try:
+        watch.wait_ready()
+        wait_for(lambda: "while-stopped.txt" in paths_written(out), WITHIN_S, "the file dropped while stopped", watch)
+        drop_file(SEED_FILES[3], inbox, "after-restart.txt", text=perturbed(SEED_FILES[3], "LATEST"))
+        wait_for(lambda: "after-restart.txt" in paths_written(out), WITHIN_S, "the file dropped after restart", watch)
+        assert watch.stop(signal.SIGINT) == 0, watch.log()
+    finally:
+        watch.kill()
+
+    written = paths_written(out)
+    assert set(written) == {seed.name for seed in SEED_FILES} | {"while-stopped.txt", "after-restart.txt"}
+    assert set(written.values()) == {1}, f"a file was written twice: {written}"
+    feed_ids = Counter(a["id"] for a in feed_articles(out, server.url))
+    assert len(feed_ids) == FEED_ITEMS + 1 and set(feed_ids.values()) == {1}
+    alerts = read_records(out / "alerts.jsonl")
+    assert alerts[:len(alerts_before)] == alerts_before
+    restart_articles = {a["id"] for a in read_records(out / "articles.jsonl")
+                        if (a.get("path") or "").endswith(("while-stopped.txt", "after-restart.txt"))}
+    assert all(set(a["article_ids"]) & restart_articles for a in alerts[len(alerts_before):]), "re-alerted"
+    assert set(Counter(a["id"] for a in alerts).values()) == {1}
+    deadletters = [d for d in read_records(out / "deadletter.jsonl") if d["input"].endswith("empty.txt")]
+    assert len(deadletters) == 1 and deadletters[0]["reason"]
+
+
+def test_watch_refuses_unusable_arguments(tmp_path):
+    from conftest import run_newsmon
+
+    missing = run_newsmon("watch", "--dir", str(tmp_path / "nope"), "--output", str(tmp_path), check=False)
+    assert missing.returncode == 2 and "no such directory" in missing.stderr
+    nowhere = run_newsmon("watch", "--dir", str(tmp_path), check=False)
+    assert nowhere.returncode == 2 and "--output" in nowhere.stderr
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("- url: ftp://example.org/rss\n")
+    bad_feed = run_newsmon("watch", "--dir", str(tmp_path), "--output", str(tmp_path), "--feeds", str(feeds),
+                           check=False)
+    assert bad_feed.returncode == 2 and "feed 1" in bad_feed.stderr and len(bad_feed.stderr.strip().splitlines()) == 1

@@ -1,0 +1,311 @@
+"""Story clustering: articles about the same event within a time window share a `story_id`.
+
+Incremental single-pass clustering, the way news trackers (EMM, TDT systems) do it: each article,
+taken in original order (earliest published first, undated last, ties by input order), joins the
+most similar open story or starts a new one. Similarity mixes the TF-IDF cosine between the
+article (title words count twice) and the story's centroid with the share of the article's
+canonical entities the story already has. A dated article only joins a story whose dated
+articles lie within `stories.window_days`; an undated article is judged on content alone.
+A near copy joins its original's story. A story's id derives from its first article's id, so
+ids are stable across re-runs.
+
+`StoryIndex` is plain Python (testable without Beam); `AssignStories` runs it in a stateful DoFn
+that buffers articles and clusters them in order when they settle (see transforms/dedup.py for
+why decisions wait for an event-time timer); `CollectStories` turns articles into story records.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+import apache_beam as beam
+from apache_beam.coders import PickleCoder
+from apache_beam.transforms.timeutil import TimeDomain
+from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateSpec, TimerSpec, on_timer
+from apache_beam.utils.timestamp import Duration
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from newsmon.transforms import records
+from newsmon.transforms.dedup import KEYED, days_apart, original_rank
+from newsmon.transforms.eventtime import Rekey
+from newsmon.transforms.settings import Settings
+from newsmon.transforms.sketches import words
+
+# Terms kept per story centroid: bounds state whatever the story's size.
+CENTROID_TERMS = 300
+TOP_ENTITIES = 10
+# Added to every IDF so that words all articles share still count a little (small collections).
+IDF_SMOOTHING = 0.3
+
+
+@dataclass(frozen=True)
+class StoryParams:
+    window_days: float = 3.0
+    threshold: float = 0.12
+    entity_weight: float = 0.3
+
+
+def article_terms(article: dict) -> Counter:
+    """Content words of title (counted twice) and text."""
+    def content(text: str) -> list[str]:
+        return [w for w in words(text) if len(w) > 2 and not w.isdigit() and w not in STOP_WORDS]
+    terms = Counter(content(article["text"]))
+    terms.update(content(article["title"]) * 2)
+    return terms
+
+
+def entity_keys(article: dict) -> set[str]:
+    """Canonical entity ids (type:name when an entity has no id yet)."""
+    return {e.get("id") or f"{e['type']}:{e['name'].casefold()}" for e in article.get("entities", [])}
+
+
+def _summed(centroid: dict[str, float], vector: dict[str, float]) -> dict[str, float]:
+    merged = Counter(centroid)
+    merged.update(vector)
+    return dict(merged.most_common(CENTROID_TERMS))
+
+
+@dataclass
+class Story:
+    story_id: str
+    centroid: dict[str, float] = field(default_factory=dict)
+    entities: dict[str, float] = field(default_factory=dict)
+    first_date: str | None = None
+    last_date: str | None = None
+    last_event_us: int = 0
+    members: set[str] = field(default_factory=set)
+
+    def gap_days(self, published: str | None) -> float:
+        """Days from `published` to the story's dated span (0 inside it or when unknown)."""
+        if not published or not self.first_date:
+            return 0.0
+        if self.first_date <= published[:10] <= self.last_date:
+            return 0.0
+        return min(days_apart(published, self.first_date), days_apart(published, self.last_date))
+
+    def add(self, article_id: str, vector: dict[str, float], entities: dict[str, float], published: str | None,
+            event_us: int) -> None:
+        self.members.add(article_id)
+        self.centroid = _summed(self.centroid, vector)
+        self.entities = _summed(self.entities, entities)
+        if published:
+            day = published[:10]
+            self.first_date = min(self.first_date or day, day)
+            self.last_date = max(self.last_date or day, day)
+        self.last_event_us = max(self.last_event_us, event_us)
+
+
+def _normalised(vector: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+    return {t: w / norm for t, w in vector.items() if w > 0}
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(w * b.get(t, 0.0) for t, w in a.items())
+    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
+    return dot / norm if norm else 0.0
+
+
+class StoryIndex:
+    """Open stories and the document frequencies their TF-IDF weights come from."""
+
+    def __init__(self, params: StoryParams):
+        self.params = params
+        self.stories: dict[str, Story] = {}
+        self.story_of: dict[str, str] = {}
+        self.doc_freq: Counter = Counter()
+        self.docs = 0
+
+    def observe(self, articles: Iterable[dict]) -> None:
+        """Count document frequencies first, so a batch's weights do not depend on its order."""
+        for article in articles:
+            self.doc_freq.update(article_terms(article).keys())
+            self.doc_freq.update(entity_keys(article))
+            self.docs += 1
+
+    def _idf(self, term: str) -> float:
+        return math.log((self.docs + 1) / (self.doc_freq[term] + 1)) + IDF_SMOOTHING
+
+    def vectors(self, article: dict) -> tuple[dict[str, float], dict[str, float]]:
+        """L2-normalised TF-IDF vectors of the article's words and of its canonical entities."""
+        text = {t: (1 + math.log(n)) * self._idf(t) for t, n in article_terms(article).items()}
+        entities = {e: self._idf(e) for e in entity_keys(article)}
+        return _normalised(text), _normalised(entities)
+
+    def score(self, story: Story, text: dict[str, float], entities: dict[str, float]) -> float:
+        weight = self.params.entity_weight
+        return (1 - weight) * cosine(text, story.centroid) + weight * cosine(entities, story.entities)
+
+    def assign(self, article: dict, event_us: int = 0) -> str:
+        """The story the article joins (or starts); articles must come in original order."""
+        vector, entities = self.vectors(article)
+        story = self.stories.get(self.story_of.get(article.get("duplicate_of") or "", ""))
+        if story is None:
+            best, best_score = None, self.params.threshold
+            for candidate in self.stories.values():
+                if candidate.gap_days(article.get("published_at")) > self.params.window_days:
+                    continue
+                score = self.score(candidate, vector, entities)
+                if score >= best_score:
+                    best, best_score = candidate, score
+            story = best
+        if story is None:
+            story = Story(story_id=records.stable_id("story", article["id"]))
+            self.stories[story.story_id] = story
+        story.add(article["id"], vector, entities, article.get("published_at"), event_us)
+        self.story_of[article["id"]] = story.story_id
+        return story.story_id
+
+    def expire(self, before_us: int) -> None:
+        """Forget stories with no article since `before_us` (event time)."""
+        for story_id in [s for s, story in self.stories.items() if story.last_event_us < before_us]:
+            for member in self.stories.pop(story_id).members:
+                self.story_of.pop(member, None)
+
+
+def cluster(articles: Iterable[dict], params: StoryParams) -> dict[str, str]:
+    """article id -> story id for a whole collection (the batch result, in plain Python)."""
+    ordered = sorted(articles, key=original_rank)
+    index = StoryIndex(params)
+    index.observe(ordered)
+    return {a["id"]: index.assign(a) for a in ordered}
+
+
+def story_record(story_id: str, members: list[dict]) -> dict:
+    """The story document: its articles, title (earliest original's), time span, top entities."""
+    ordered = sorted(members, key=original_rank)
+    originals = [m for m in ordered if m.get("duplicate_kind") != "exact"] or ordered
+    dates = sorted(m["published_at"] for m in ordered if m.get("published_at"))
+    entity_articles: Counter = Counter()
+    names: dict[str, dict] = {}
+    for member in originals:
+        for entity in member.get("entities", []):
+            key = entity.get("id") or f"{entity['type']}:{entity['name']}"
+            entity_articles[key] += 1
+            names.setdefault(key, entity)
+    top = sorted(entity_articles.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_ENTITIES]
+    sources = sorted({m["source"] for m in ordered if m.get("source")})
+    return {
+        "id": story_id,
+        "story_id": story_id,
+        "article_ids": [m["id"] for m in ordered],
+        "title": originals[0]["title"],
+        "first_seen": dates[0] if dates else None,
+        "last_seen": dates[-1] if dates else None,
+        "top_entities": [names[key]["name"] for key, _ in top],
+        "article_count": len(ordered),
+        "unique_article_count": len(originals),
+        "source_count": len(sources),
+        "sources": sources,
+    }
+
+
+def story_member(article: dict) -> dict:
+    """What a story record needs of an article."""
+    keep = ("id", "title", "published_at", "source", "duplicate_kind", "order_key")
+    member = {k: article.get(k) for k in keep}
+    member["entities"] = [{k: e.get(k) for k in ("name", "type", "id")} for e in article.get("entities", [])]
+    return member
+
+
+def story_params(settings: Settings) -> StoryParams:
+    return StoryParams(window_days=settings.get("stories.window_days"), threshold=settings.get("stories.threshold"),
+                       entity_weight=settings.get("stories.entity_weight"))
+
+
+class AssignStoryState(beam.DoFn):
+    """Keyed by language: buffers articles, clusters them in original order once they settle.
+
+    One key per language: story clustering compares an article with every open story, so it
+    parallelises across languages; state holds story centroids (bounded terms), not articles,
+    and forgets stories idle for the horizon."""
+
+    PENDING = BagStateSpec("pending", PickleCoder())
+    INDEX = ReadModifyWriteStateSpec("index", PickleCoder())
+    SETTLE = TimerSpec("settle", TimeDomain.WATERMARK)
+
+    def __init__(self, params: StoryParams, settle: Duration, horizon: Duration):
+        self._params = params
+        self._settle = settle
+        self._horizon = horizon
+
+    def process(self, keyed, ts=beam.DoFn.TimestampParam, pending=beam.DoFn.StateParam(PENDING),
+                settle=beam.DoFn.TimerParam(SETTLE)):
+        pending.add((ts.micros, keyed[1]))
+        settle.set(ts + self._settle)
+
+    @on_timer(SETTLE)
+    def decide(self, ts=beam.DoFn.TimestampParam, pending=beam.DoFn.StateParam(PENDING),
+               index_state=beam.DoFn.StateParam(INDEX)) -> Iterator[dict]:
+        batch = sorted(pending.read(), key=lambda item: original_rank(item[1]))
+        pending.clear()
+        index = index_state.read() or StoryIndex(self._params)
+        index.expire((ts - self._horizon).micros)
+        index.observe(article for _, article in batch)
+        for event_us, article in batch:
+            yield {**article, "story_id": index.assign(article, event_us)}
+        index_state.write(index)
+
+
+class CollectStoryState(beam.DoFn):
+    """Keyed by story id: emits the story record once its articles settle (again on updates in
+    streaming; same id, so Elasticsearch keeps the latest)."""
+
+    MEMBERS = BagStateSpec("members", PickleCoder())
+    SETTLE = TimerSpec("settle", TimeDomain.WATERMARK)
+
+    def __init__(self, settle: Duration, horizon: Duration):
+        self._settle = settle
+        self._horizon = horizon
+
+    def process(self, keyed, ts=beam.DoFn.TimestampParam, members=beam.DoFn.StateParam(MEMBERS),
+                settle=beam.DoFn.TimerParam(SETTLE)):
+        members.add(keyed[1])
+        settle.set(ts + self._settle)
+
+    @on_timer(SETTLE)
+    def emit(self, key=beam.DoFn.KeyParam, members=beam.DoFn.StateParam(MEMBERS)):
+        yield story_record(key, list(members.read()))
+
+
+def _durations(settings: Settings) -> tuple[Duration, Duration]:
+    return (Duration(seconds=settings.get("dedup.settle_seconds")),
+            Duration(seconds=settings.get("dedup.horizon_days") * 86400))
+
+
+class AssignStories(beam.PTransform):
+    """Articles -> the same articles with `story_id`."""
+
+    def __init__(self, settings: Settings):
+        super().__init__()
+        self._params = story_params(settings)
+        self._settle, self._horizon = _durations(settings)
+
+    def expand(self, articles):
+        return (
+            articles
+            | "KeyByLanguage" >> beam.Map(lambda a: (a.get("language") or "und", a)).with_output_types(KEYED)
+            | "ClusterStage" >> Rekey()
+            | "Cluster" >> beam.ParDo(AssignStoryState(self._params, self._settle, self._horizon))
+        )
+
+
+class CollectStories(beam.PTransform):
+    """Articles (with story ids) -> story records."""
+
+    def __init__(self, settings: Settings):
+        super().__init__()
+        self._settle, self._horizon = _durations(settings)
+
+    def expand(self, articles):
+        return (
+            articles
+            | "WithStory" >> beam.Filter(lambda a: a.get("story_id"))
+            | "KeyByStory" >> beam.Map(lambda a: (a["story_id"], story_member(a))).with_output_types(KEYED)
+            | "CollectStage" >> Rekey()
+            | "Collect" >> beam.ParDo(CollectStoryState(self._settle, self._horizon))
+        )
