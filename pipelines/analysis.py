@@ -39,7 +39,7 @@ class AnalyseNews(beam.PTransform):
             records.DEADLETTER, main="items")
         normalised = (
             parsed.items
-            | "Normalise" >> beam.Map(normalise_item)
+            | "Normalise" >> beam.Map(normalise_item, self._settings.get("limits.max_text_chars"))
             | "SplitNormaliseFailures" >> beam.Map(split_deadletter).with_outputs(records.DEADLETTER, main="articles")
         )
         deadletter = ((parsed[records.DEADLETTER], normalised[records.DEADLETTER])

@@ -12,6 +12,7 @@ from newsmon.transforms import records
 from newsmon.transforms.alerts import RuleSet
 from newsmon.transforms.es_connection import EsSettings
 from newsmon.transforms.enrich import EXACT_COPIES, ORIGINALS
+from newsmon.transforms.es_spool import spool_dir
 from newsmon.transforms.es_writer import BulkOptions, WriteToElasticsearch
 from newsmon.transforms.readers import read_input
 from newsmon.transforms.settings import Settings
@@ -42,14 +43,16 @@ def beam_options(run: RunOptions) -> PipelineOptions:
 def index_all(pipeline: beam.Pipeline, outputs: dict, run: RunOptions):
     """Write every output to its index; the dead-letters of documents Elasticsearch did not take.
 
-    These records are not lost (they are in the JSONL files), so they are reported as `index_failures`
-    and listed in deadletter.jsonl with stage `index`, but not counted in `deadletter`, which with
-    `articles` adds up to `inputs`."""
+    These records are not lost (they are in the JSONL files, and those the node could not take for the
+    moment are in the spool for `newsmon replay`), so they are reported as `index_failures` and listed in
+    deadletter.jsonl with stage `index`, but not counted in `deadletter`, which with `articles` adds up
+    to `inputs`."""
     if run.es is None:
         return pipeline | "NoIndexFailures" >> beam.Create([])
     options = BulkOptions.from_settings(run.settings)
+    spool = spool_dir(run.settings, run.output_dir)
     failures = [
-        pcoll | f"Index{name.title()}" >> WriteToElasticsearch(run.es, run.es.index(name), options)
+        pcoll | f"Index{name.title()}" >> WriteToElasticsearch(run.es, run.es.index(name), options, spool)
         for name, pcoll in outputs.items()
     ]
     failures = failures | "IndexFailures" >> beam.Flatten()

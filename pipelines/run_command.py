@@ -14,10 +14,12 @@ from newsmon.pipelines.batch import INDEX_FAILURES, RunOptions, run_pipeline
 from newsmon.transforms.alerts import rules_for_run
 from newsmon.transforms.es_connection import (EsSettings, es_settings, make_client, redact_url, refresh_and_count,
                                               unreachable_reason)
+from newsmon.transforms.es_spool import count_spooled, spool_dir
 from newsmon.transforms.es_templates import install_templates
 from newsmon.transforms.inputs import InputError, expand_inputs
 from newsmon.transforms.nlp import ModelNotInstalled
 from newsmon.transforms.settings import ConfigError, load_settings
+from newsmon.transforms.sinks import write_summary
 
 SUMMARY_ORDER = ("inputs", "articles", "exact_duplicates", "near_duplicates", "stories",
                  "events", "alerts", "deadletter")
@@ -89,9 +91,16 @@ def handle(args: argparse.Namespace) -> int:
         return fail(str(exc))
     with open(os.path.join(output_dir, "summary.json"), encoding="utf-8") as handle:
         summary = json.load(handle)
+    spool = spool_dir(settings, output_dir)
+    if es is not None:
+        summary["spooled"] = count_spooled(spool)
+        write_summary(summary, output_dir)
     print_summary(summary, args.output, es)
     if es is not None:
         print_index_counts(es)
+    if summary.get("spooled"):
+        print(f"{summary['spooled']} document(s) Elasticsearch could not take are spooled in {spool}; "
+              f"once it answers again, run: newsmon replay --spool {spool}")
     return 0
 
 

@@ -20,10 +20,21 @@ DATA = Path(__file__).resolve().parent / "data"
 REALWORLD = SHARED / "eval" / "feeds" / "realworld" / "input"
 
 
+# Feeds served by the tests' own server on 127.0.0.1: loopback fetching must be allowed explicitly.
+LOOPBACK_CONFIG = "fetch:\n  allow_private: true\n"
+
+
+def loopback_config(tmp_path: Path) -> Path:
+    config = tmp_path / "loopback.yaml"
+    config.write_text(LOOPBACK_CONFIG)
+    return config
+
+
 def settings_with(tmp_path: Path, **limits: int) -> Settings:
-    """Default settings with some `limits.*` overridden through a real config file."""
+    """Default settings with some `limits.*` overridden through a real config file (loopback feeds allowed)."""
     config = tmp_path / "limits.yaml"
-    config.write_text("limits:\n" + "".join(f"  {key}: {value}\n" for key, value in limits.items()))
+    lines = "".join(f"  {key}: {value}\n" for key, value in limits.items())
+    config.write_text((f"limits:\n{lines}" if lines else "") + LOOPBACK_CONFIG)
     return load_settings(config)
 
 

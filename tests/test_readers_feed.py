@@ -105,9 +105,9 @@ def test_entries_beyond_the_cap_are_counted(tmp_path):
     assert "max_items_per_input (10)" in dead[-1]["reason"]
 
 
-def test_feed_url_is_fetched_and_read(feed_server):
+def test_feed_url_is_fetched_and_read(feed_server, tmp_path):
     url = f"{feed_server}/guardian.rss"
-    articles, dead = read_all(url)
+    articles, dead = read_all(url, settings_with(tmp_path))
     assert dead == [] and len(articles) == 55
     assert articles[0]["input"] == f"{url}#0"
     assert articles[0]["path"] is None
@@ -115,9 +115,10 @@ def test_feed_url_is_fetched_and_read(feed_server):
     assert articles[0]["source"] == "The Guardian"
 
 
-def test_gzip_and_redirects(feed_server):
-    assert len(read_all(f"{feed_server}/gzipped.rss")[0]) == 55
-    assert len(read_all(f"{feed_server}/moved")[0]) == 55
+def test_gzip_and_redirects(feed_server, tmp_path):
+    loopback = settings_with(tmp_path)
+    assert len(read_all(f"{feed_server}/gzipped.rss", loopback)[0]) == 55
+    assert len(read_all(f"{feed_server}/moved", loopback)[0]) == 55
 
 
 @pytest.mark.parametrize("path, error, reason", [
@@ -125,8 +126,8 @@ def test_gzip_and_redirects(feed_server):
     ("/to-ftp", "fetch_failed", "redirected to a non-http(s) URL"),
     ("/unrecognized.rss", "html_not_feed", "Document Moved"),
 ])
-def test_bad_urls_are_dead_letters(feed_server, path, error, reason):
-    articles, (record,) = read_all(f"{feed_server}{path}")
+def test_bad_urls_are_dead_letters(feed_server, path, error, reason, tmp_path):
+    articles, (record,) = read_all(f"{feed_server}{path}", settings_with(tmp_path))
     assert articles == []
     assert record["error"] == error and reason in record["reason"]
 
@@ -142,8 +143,8 @@ def test_silent_server_times_out(feed_server, tmp_path):
     assert record["stage"] == "fetch" and "within limits.fetch_timeout_s (1 s)" in record["reason"]
 
 
-def test_unreachable_url_is_a_dead_letter():
-    (record,) = list(read_input("http://127.0.0.1:9/feed.rss", load_settings()))
+def test_unreachable_url_is_a_dead_letter(tmp_path):
+    (record,) = list(read_input("http://127.0.0.1:9/feed.rss", settings_with(tmp_path)))
     assert record["stage"] == "fetch" and "cannot reach" in record["reason"]
 
 

@@ -4,7 +4,9 @@ The writer batches documents into `_bulk` requests bounded by count and by bytes
 make one request too big to send). Each document's `_id` is the record's `id`, so re-running the same input
 overwrites instead of duplicating. What the cluster cannot take right now (429 rejections, 5xx, lost or
 timed-out connections) is retried with exponential backoff; what it refuses for good (a mapping conflict)
-or what still fails after the retries becomes a dead-letter record (stage `index`) carrying the ES error.
+or what still fails after the retries becomes a dead-letter record (stage `index`) carrying the ES error;
+what failed only for the moment (the node down or overloaded past the retries) is also kept in the spool
+(`transforms.es_spool`) for `newsmon replay`.
 Nothing raises out of the writer for a document's sake: a run never crashes because Elasticsearch went away.
 """
 from __future__ import annotations
@@ -22,6 +24,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 from newsmon.transforms import records
 from newsmon.transforms.es_connection import EsSettings, make_client
 from newsmon.transforms.es_documents import to_document
+from newsmon.transforms.es_spool import Spool
 from newsmon.transforms.settings import Settings
 
 # Statuses worth another try: the cluster is busy (429) or briefly unavailable (5xx).
@@ -61,23 +64,31 @@ class _Pending:
     doc_id: str
     input_ref: str
     lines: bytes
+    record: dict
 
 
 @dataclass
 class WriterStats:
     indexed: int = 0
     failed: int = 0
+    spooled: int = 0
     retries: int = 0
     requests: int = 0
 
 
 class BulkWriter:
-    """Buffers documents for one index and sends them as bulk requests; returns dead-letters for failures."""
+    """Buffers documents for one index and sends them as bulk requests; returns dead-letters for failures.
+
+    With a `spool`, documents that failed only for the moment are also spooled; `deadletter_index` is where
+    their dead-letters are indexed, so that a replay can remove them again."""
 
     def __init__(self, client: Elasticsearch, index: str, options: BulkOptions = BulkOptions(), *,
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic):
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
+                 spool: Spool | None = None, deadletter_index: str | None = None):
         self._client = client
         self._index = index
+        self._spool = spool
+        self._deadletter_index = deadletter_index
         self._options = options
         self._sleep = sleep
         self._clock = clock
@@ -95,7 +106,7 @@ class BulkWriter:
         failures = []
         if self._buffer and self._buffered_bytes + len(lines) > self._options.max_bytes:
             failures = self.flush()
-        self._buffer.append(_Pending(doc_id, str(record.get("input") or f"{self._index}/{doc_id}"), lines))
+        self._buffer.append(_Pending(doc_id, str(record.get("input") or f"{self._index}/{doc_id}"), lines, record))
         self._buffered_bytes += len(lines)
         if self._oldest is None:
             self._oldest = self._clock()
@@ -118,7 +129,7 @@ class BulkWriter:
                 break
             if attempt >= self._options.max_retries:
                 error, reason = last_error
-                failures += [self._deadletter(item, error, f"{reason} (gave up after {attempt} retries)")
+                failures += [self._give_up(item, error, f"{reason} (gave up after {attempt} retries)")
                              for item in batch]
                 break
             self._sleep(self._options.backoff(attempt))
@@ -164,9 +175,21 @@ class BulkWriter:
                 failures.append(self._deadletter(item, kind, reason))
         return retry, error
 
-    def _deadletter(self, item: _Pending, error: str, reason: str) -> dict:
-        return records.deadletter(item.input_ref, INDEX_STAGE, error, reason, index=self._index,
-                                  record_id=item.doc_id)
+    def _deadletter(self, item: _Pending, error: str, reason: str, **extra) -> dict:
+        failure = records.deadletter(item.input_ref, INDEX_STAGE, error, reason, index=self._index,
+                                     record_id=item.doc_id, **extra)
+        # One dead-letter per document: an article and its events share their input.
+        failure["id"] = records.stable_id("deadletter", item.input_ref, INDEX_STAGE, self._index, item.doc_id)
+        return failure
+
+    def _give_up(self, item: _Pending, error: str, reason: str) -> dict:
+        """The dead-letter of a document that failed only for the moment; spooled for a replay."""
+        if self._spool is None:
+            return self._deadletter(item, error, reason)
+        failure = self._deadletter(item, error, f"{reason}; spooled for `newsmon replay`", spooled=True)
+        self._spool.add(self._index, item.record, failure, self._deadletter_index)
+        self.stats.spooled += 1
+        return failure
 
 
 def _error_reason(cause) -> str:
@@ -190,18 +213,23 @@ class _IndexRecords(beam.DoFn):
     """One client per worker (setup), one writer per bundle, flushed when the bundle ends; yields
     dead-letters for documents that could not be indexed."""
 
-    def __init__(self, es: EsSettings, index: str, options: BulkOptions):
+    def __init__(self, es: EsSettings, index: str, options: BulkOptions, spool_dir: str | None):
         self._es = es
         self._index = index
         self._options = options
+        self._spool_dir = spool_dir
         self._client: Elasticsearch | None = None
+        self._spool: Spool | None = None
         self._writer: BulkWriter | None = None
 
     def setup(self) -> None:
         self._client = make_client(self._es)
+        if self._spool_dir:
+            self._spool = Spool(self._spool_dir, self._index)
 
     def start_bundle(self) -> None:
-        self._writer = BulkWriter(self._client, self._index, self._options)
+        self._writer = BulkWriter(self._client, self._index, self._options, spool=self._spool,
+                                  deadletter_index=self._es.index(records.DEADLETTER))
 
     def process(self, record: dict) -> Iterator[dict]:
         yield from self._writer.add(record)
@@ -213,18 +241,23 @@ class _IndexRecords(beam.DoFn):
             yield WindowedValue(failure, MIN_TIMESTAMP, [GlobalWindow()])
 
     def teardown(self) -> None:
+        if self._spool is not None:
+            self._spool.close()
         if self._client is not None:
             self._client.close()
 
 
 class WriteToElasticsearch(beam.PTransform):
-    """Index a PCollection of records into `index`; the output is the dead-letters of failed documents."""
+    """Index a PCollection of records into `index`; the output is the dead-letters of failed documents.
+    With `spool_dir`, documents that failed only for the moment are also spooled there for a replay."""
 
-    def __init__(self, es: EsSettings, index: str, options: BulkOptions = BulkOptions()):
+    def __init__(self, es: EsSettings, index: str, options: BulkOptions = BulkOptions(),
+                 spool_dir: str | None = None):
         super().__init__()
         self._es = es
         self._index = index
         self._options = options
+        self._spool_dir = spool_dir
 
     def expand(self, pcoll):
-        return pcoll | "Bulk" >> beam.ParDo(_IndexRecords(self._es, self._index, self._options))
+        return pcoll | "Bulk" >> beam.ParDo(_IndexRecords(self._es, self._index, self._options, self._spool_dir))

@@ -16,6 +16,7 @@ import py3langid
 from newsmon.transforms import records
 from newsmon.transforms.boilerplate import default_boilerplate
 from newsmon.transforms.dates import date_with_inferred_year, parse_date
+from newsmon.transforms.readers.markup import plain_text
 
 # Invisible characters that break tokens: zero-width space, word joiner, soft hyphen, BOM.
 _INVISIBLE = re.compile("[\u200b\u2060\u00ad\ufeff]")
@@ -100,14 +101,45 @@ def published_at(item: dict, text: str) -> str | None:
     return date_with_inferred_year(dateline.get("date"), text)
 
 
-def normalise_item(item: dict) -> dict:
-    """An article record for one raw item, or a dead-letter when no story text is left."""
-    title = repair_text(item.get("title") or "").replace("\n\n", " ")
-    body = repair_text(item.get("text") or "")
+def cut_text(text: str, max_chars: int) -> str:
+    """The text within `max_chars`: cut at the last paragraph break, else the last space, before it."""
+    if len(text) <= max_chars:
+        return text
+    head = text[:max_chars]
+    cut = head.rfind("\n\n")
+    if cut > max_chars // 2:
+        return head[:cut].rstrip()
+    if text[max_chars].isspace():
+        return head.rstrip()
+    cut = head.rfind(" ")
+    return head[:cut].rstrip() if cut > max_chars // 2 else head
+
+
+def _safe_url(url: str | None) -> str | None:
+    """The item's link when it is a web address; `javascript:` and other schemes are dropped."""
+    return url if isinstance(url, str) and url.lower().startswith(("http://", "https://")) else None
+
+
+def _plain(value: str | None) -> str | None:
+    return plain_text(value).strip() or None if value else None
+
+
+def normalise_item(item: dict, max_text_chars: int | None = None) -> dict:
+    """An article record for one raw item, or a dead-letter when no story text is left.
+
+    Every stored string is plain text (`plain_text`): whatever markup a feed or page smuggled into a
+    title, body, byline or outlet name is stripped, since Kibana and other viewers display them.
+    Text beyond `max_text_chars` (`limits.max_text_chars`) is cut, and the article marked `truncated`."""
+    title = repair_text(plain_text(item.get("title") or "")).replace("\n\n", " ")
+    body = repair_text(plain_text(item.get("text") or ""))
     cleaned = default_boilerplate().clean(body.split("\n\n") if body else [])
     text = "\n\n".join(cleaned.paragraphs)
+    extra = {}
+    if max_text_chars is not None and len(text) > max_text_chars:
+        extra = {"truncated": True, "original_chars": len(text)}
+        text = cut_text(text, max_text_chars)
     if not title:
-        title = derive_title(cleaned.paragraphs)
+        title = derive_title(cleaned.paragraphs)[:max_text_chars]
     if not title and not text:
         what = "only boilerplate" if cleaned.removed else "no text"
         return records.deadletter(item["input"], "normalise", "empty", f"the item holds {what}, no article text")
@@ -119,14 +151,15 @@ def normalise_item(item: dict) -> dict:
         title=title,
         text=text,
         path=item.get("path"),
-        url=item.get("url"),
-        source=item.get("source") or dateline.get("agency") or cleaned.evidence.get("source"),
+        url=_safe_url(item.get("url")),
+        source=_plain(item.get("source") or dateline.get("agency") or cleaned.evidence.get("source")),
         published_at=published_at(item, text),
         language=detect_language(f"{title}\n{text}", item.get("language")),
-        author=item.get("author") or cleaned.evidence.get("author"),
-        dateline=dateline.get("text"),
-        place=dateline.get("place"),
+        author=_plain(item.get("author") or cleaned.evidence.get("author")),
+        dateline=_plain(dateline.get("text")),
+        place=_plain(dateline.get("place")),
         format=item.get("format"),
+        **extra,
     )
     if records.ARRIVAL in item:
         article[records.ARRIVAL] = item[records.ARRIVAL]

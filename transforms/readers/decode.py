@@ -53,6 +53,14 @@ _MAX_CONTROL_SHARE = 0.01
 _MAX_REPLACEMENT_SHARE = 0.02
 
 
+# Well-formed UTF-8 multi-byte sequences; legacy 8-bit text almost never forms them by chance.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# UTF-8 with a few broken sequences (a cut multi-byte character, a stray byte) is still UTF-8 when
+# well-formed multi-byte sequences outnumber the broken ones this many times (legacy charsets
+# such as EUC-KR or TIS-620 form fewer well-formed sequences than broken ones).
+_UTF8_DAMAGE_RATIO = 4
+
+
 # Windows-1252 wins among guesses whose chaos (share of odd characters) is this close to the best.
 _PREFERRED = "cp1252"
 _CHAOS_TOLERANCE = 0.01
@@ -144,6 +152,15 @@ def _guess_encoding(data: bytes) -> str:
     return matches[0].encoding
 
 
+def _damaged_utf8(data: bytes) -> str | None:
+    """The text of UTF-8 with a few invalid bytes, the invalid bytes dropped; None if it is not UTF-8."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    if broken * _UTF8_DAMAGE_RATIO > len(_UTF8_MULTIBYTE.findall(data)):
+        return None
+    return text.replace("\ufffd", "")
+
+
 def decode_bytes(data: bytes, content_type: str | None = None) -> tuple[str, str]:
     """(text, encoding name) for the bytes of one input, or NotText saying why not."""
     kind = binary_kind(data)
@@ -156,12 +173,15 @@ def decode_bytes(data: bytes, content_type: str | None = None) -> tuple[str, str
     wide = _wide_encoding(data)
     if wide:
         return _check_text(data.decode(wide, errors="replace"), wide), wide
-    if b"\0" in data[:65536]:
-        raise NotText(f"binary data: {data[:65536].count(0)} NUL bytes in what should be text")
+    nuls = data[:65536].count(0)
+    if nuls > len(data[:65536]) * _MAX_CONTROL_SHARE:  # a stray NUL or two is dropped with the controls
+        raise NotText(f"binary data: {nuls} NUL bytes in what should be text")
     try:
         return _check_text(data.decode("utf-8"), "utf-8"), "utf-8"
     except UnicodeDecodeError:
-        pass
+        damaged = _damaged_utf8(data)
+        if damaged is not None:
+            return _check_text(damaged, "utf-8"), "utf-8"
     declared = declared_charset(data, content_type)
     if declared and declared not in ("utf-8", "utf-16", "utf-32"):
         try:

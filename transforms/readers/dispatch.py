@@ -17,7 +17,7 @@ from newsmon.transforms import records
 from newsmon.transforms.inputs import is_url, origin_of
 from newsmon.transforms.readers.decode import NotText, decode_bytes
 from newsmon.transforms.readers.feed import parse_feed
-from newsmon.transforms.readers.fetch import FetchError, fetch
+from newsmon.transforms.readers.fetch import FetchError, FetchPolicy, fetch
 from newsmon.transforms.readers.jsonrecords import parse_json
 from newsmon.transforms.readers.text import parse_text
 from newsmon.transforms.readers.webpage import parse_html
@@ -38,13 +38,17 @@ _FEED_PATH = re.compile(r"(?:^|[/._-])(?:rss|atom|feeds?)(?:$|[/._-])")
 _PAGE_TITLE = re.compile(r"<title[^>]*>([^<]{1,200})</title>", re.IGNORECASE)
 
 
+class InputTooLarge(ValueError):
+    """An input over `limits.max_input_bytes`; the message is the dead-letter reason."""
+
+
 def load_bytes(ref: str, settings: Settings) -> bytes:
-    """The input's bytes, refusing anything over the configured size."""
+    """The input's bytes, refusing anything over the configured size (without reading all of it)."""
     limit = settings.get("limits.max_input_bytes")
     with open(ref, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise ValueError(f"input is larger than limits.max_input_bytes ({limit} bytes)")
+        raise InputTooLarge(f"input is larger than limits.max_input_bytes ({limit} bytes)")
     return data
 
 
@@ -142,7 +146,7 @@ def read_input(ref: str, settings: Settings) -> Iterator[dict]:
     base = {"input": ref, "origin": origin_of(ref), "order_key": ref}
     if is_url(ref):
         try:
-            fetched = fetch(ref, settings.get("limits.fetch_timeout_s"), settings.get("limits.max_input_bytes"))
+            fetched = fetch(ref, FetchPolicy.from_settings(settings))
         except FetchError as exc:
             yield records.deadletter(ref, "fetch", "fetch_failed", str(exc))
             return
@@ -152,7 +156,10 @@ def read_input(ref: str, settings: Settings) -> Iterator[dict]:
         return
     try:
         data = load_bytes(ref, settings)
-    except (OSError, ValueError) as exc:
+    except InputTooLarge as exc:
+        yield records.deadletter(ref, "read", "too_large", str(exc))
+        return
+    except OSError as exc:
         yield records.deadletter(ref, "read", type(exc).__name__, str(exc))
         return
     base.update(path=ref, url=None)

@@ -62,3 +62,27 @@ def html_to_text(fragment: str) -> str:
     text = "".join(collector.parts)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return _BREAKS.sub("\n\n", "\n".join(lines)).strip()
+
+
+# What could still run in a browser once the tags are gone: script URLs and event-handler attributes,
+# and a tag opener left over from broken or double-escaped markup ("&amp;lt;script").
+_SCRIPT_URL = re.compile(r"\b((?:java|vb)script)\s*:", re.IGNORECASE)
+_HANDLER = re.compile(r"\b(on[a-z]+)\s*=", re.IGNORECASE)
+_TAG_OPENER = re.compile(r"<(?=[a-zA-Z/!?])")
+# Rounds of unescaping: markup escaped twice ("&amp;lt;script&amp;gt;") surfaces after the first.
+_UNESCAPE_ROUNDS = 3
+
+
+def plain_text(text: str) -> str:
+    """Text that is plain text whatever it held: markup stripped (also markup that was escaped once or
+    twice), and what a browser would still run (`javascript:` URLs, `onerror=` handlers, a stray `<tag`)
+    defused, so that nothing stored for Kibana and other viewers can carry a script."""
+    for _ in range(_UNESCAPE_ROUNDS):
+        if not looks_like_html(text):
+            break
+        text = html_to_text(text)
+    text = _TAG_OPENER.sub("‹", text)
+    for pattern in (_SCRIPT_URL, _HANDLER):
+        while pattern.search(text):  # "onload==" leaves "onload =" after one round
+            text = pattern.sub(r"\1 ", text)
+    return text
