@@ -4,7 +4,8 @@ The same steps serve every input format: Unicode repair (mojibake, odd spaces), 
 removed from the text the NLP reads, a title derived from the lead when the input had no
 headline, the publication date from the best evidence (header > feed or record field >
 dateline), the outlet from the record or feed, else from the dateline agency, byline or
-reprint notice.
+reprint notice. Removed photo captions and the credited photographer stay on the article as
+evidence (a caption dates an undated story; byline and credit name people of the article).
 """
 from __future__ import annotations
 
@@ -127,6 +128,8 @@ def normalise_item(item: dict) -> dict:
         published_at=published_at(item, text),
         language=detect_language(f"{title}\n{text}", item.get("language")),
         author=item.get("author") or cleaned.evidence.get("author"),
+        photographer=cleaned.evidence.get("photographer"),
+        captions=[paragraph for kind, paragraph in cleaned.removed if kind == "caption"],
         dateline=dateline.get("text"),
         place=dateline.get("place"),
         format=item.get("format"),
