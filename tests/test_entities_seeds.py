@@ -46,9 +46,12 @@ def test_places_the_model_mistypes_are_gpe_everywhere(articles, place):
 
 
 def test_nagorny_karabakh_and_karabakh_are_nagorno_karabakh(articles):
-    entity = by_name(articles["001"])["Nagorno-Karabakh"]
-    assert {"Nagorny Karabakh", "Nagorno-Karabakh", "Karabakh"} <= set(entity["mentions"])
-    assert entity["country_code"] == "AZ"
+    # 001's bare "Karabakh" sits in its tag list, boilerplate the model never reads; 003 has one in a sentence.
+    spellings = {"001": {"Nagorny Karabakh", "Nagorno-Karabakh"}, "003": {"Nagorno-Karabakh", "Karabakh"}}
+    for prefix, mentions in spellings.items():
+        entity = by_name(articles[prefix])["Nagorno-Karabakh"]
+        assert mentions <= set(entity["mentions"]), prefix
+        assert entity["country_code"] == "AZ"
 
 
 def test_no_junk_spans(articles):
@@ -61,6 +64,8 @@ def test_no_junk_spans(articles):
 
 
 def test_credit_and_byline_names_are_people(articles):
+    """The byline and photo credit lines are removed from the text, their names kept as people."""
+    assert (articles["001"]["photographer"], articles["002"]["author"]) == ("Hayk Baghdasaryan", "Jeila Aliyeva")
     assert by_name(articles["001"])["Hayk Baghdasaryan"]["type"] == "PERSON"
     assert by_name(articles["002"])["Jeila Aliyeva"]["type"] == "PERSON"
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import SEEDS, read_jsonl
+from reading import read_article
 from newsmon.transforms.events import extract_events
 from newsmon.transforms.entities import resolve_entities
 from newsmon.transforms.nlp import load_model, nlp_text
-from newsmon.transforms.normalise import normalise_item
-from newsmon.transforms.readers.text import parse_text
 from newsmon.transforms.settings import load_settings
 
 
@@ -27,8 +26,7 @@ def events_of(nlp, text: str, published_at: str | None = "2020-10-01") -> list[d
 def seed_events(nlp) -> dict[str, list[dict]]:
     found = {}
     for path in sorted(SEEDS.iterdir()):
-        base = {"input": str(path), "origin": str(path), "order_key": path.name}
-        article = normalise_item(next(parse_text(path.read_bytes(), base, path.name)))
+        article = read_article(path)
         doc = nlp(nlp_text(article, 100000))
         found[path.name[:3]] = (article, extract_events(article, doc, resolve_entities(article, doc)))
     return found
@@ -82,8 +80,9 @@ def test_passive_agent_and_coordinated_subjects(nlp):
 def test_seed_ceasefire_calls_and_fighting(seed_events):
     article, events = seed_events["001"]
     call = find(events, "REQUEST", "the immediate cessation of hostilities")
-    assert {"Vladimir Poutin", "Emmanuel Macron", "Donald Trump"} <= set(call["actors"])
-    assert call["date"] == "2020-10-01"        # "on Thursday", the caption dates the article
+    # Actors are canonical entity names (the contract): "Vladimir Poutin" in the text is Putin.
+    assert {"Vladimir Putin", "Emmanuel Macron", "Donald Trump"} <= set(call["actors"])
+    assert call["date"] == "2020-10-01"        # "on Thursday", the (removed) photo caption dates the article
     assert find(events, "ASSAULT", "Nearly 130 dead")["killed"] == 130
     assert find(events, "ASSAULT", "at least 128 people")["killed"] == 128
     fighting = find(events, "ASSAULT", "Large-scale fighting")
@@ -95,16 +94,21 @@ def test_seed_clashes_martial_law_and_agreement(seed_events):
     clashes = find(events, "ASSAULT", "Renewed clashes")
     assert set(clashes["actors"]) == {"Azerbaijan", "Armenia"} and clashes["date"] == "2020-09-27"
     assert find(events, "COERCE", "martial law")["mode"] == "martial-law"
-    assert "Emmanuel Macron" in find(events, "AGREE", "agreed to exchange")["actors"]
-    assert find(events, "AGREE", "agreed to exchange")["location"]["name"] == "Brussels"
+    agreed = find(events, "AGREE", "Macron has agreed to exchange")
+    assert "Emmanuel Macron" in agreed["actors"]
+    # A place named in the clause beats the dateline; a sentence naming none takes the dateline
+    # place, which the reader split off the text into the article's `place`.
+    assert agreed["location"]["name"] == "Nagorno-Karabakh" and agreed["location"]["lat"] is not None
+    quoted = find(events, "AGREE", "President Trump, President Putin and I have agreed")
+    assert quoted["location"]["name"] == "Brussels" and quoted["location"]["lat"] is not None
 
 
 def test_seed_phone_calls_accusations_and_journalists(seed_events):
     article, events = seed_events["004"]
     phone = find(events, "CONSULT", "held a phone call")
-    assert set(phone["actors"]) == {"Putin", "Macron"} and phone["mode"] == "phone"
+    assert set(phone["actors"]) == {"Vladimir Putin", "Emmanuel Macron"} and phone["mode"] == "phone"
     accuse = find(events, "ACCUSE", "Macron accusing Ankara")
-    assert accuse["actors"] == ["Macron"] and accuse["targets"] == ["Ankara"]
+    assert accuse["actors"] == ["Emmanuel Macron"] and accuse["targets"] == ["Ankara"]
     wounded = find(events, "ASSAULT", "badly wounded in shelling")
     assert wounded["wounded"] == 2 and wounded["location"]["name"] == "Martuni" and wounded["reported"]
     assert find(events, "REJECT", "Turkey and Azerbaijan have denied")["actors"] == ["Turkey", "Azerbaijan"]
@@ -150,8 +154,7 @@ def test_no_noise_flood_and_stable_ids(seed_events):
 def test_fewer_events_with_a_higher_threshold(nlp):
     from newsmon.transforms.events import EventOptions
     path = SEEDS / "004_e1f11fa00a75bddb.txt"
-    base = {"input": str(path), "origin": str(path), "order_key": path.name}
-    article = normalise_item(next(parse_text(path.read_bytes(), base, path.name)))
+    article = read_article(path)
     doc = nlp(nlp_text(article, 100000))
     loose = extract_events(article, doc, resolve_entities(article, doc))
     strict = extract_events(article, doc, resolve_entities(article, doc), EventOptions(min_confidence=0.8))

@@ -4,11 +4,13 @@ The same steps serve every input format: Unicode repair (mojibake, odd spaces), 
 removed from the text the NLP reads, a title derived from the lead when the input had no
 headline, the publication date from the best evidence (header > feed or record field >
 dateline), the outlet from the record or feed, else from the dateline agency, byline or
-reprint notice.
+reprint notice. Removed photo captions and the credited photographer stay on the article as
+evidence (a caption dates an undated story; byline and credit name people of the article).
 """
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 import ftfy
 import py3langid
@@ -16,7 +18,9 @@ import py3langid
 from newsmon.transforms import records
 from newsmon.transforms.boilerplate import default_boilerplate
 from newsmon.transforms.dates import date_with_inferred_year, parse_date
+from newsmon.transforms.readers import read_input
 from newsmon.transforms.readers.markup import plain_text
+from newsmon.transforms.settings import Settings
 
 # Invisible characters that break tokens: zero-width space, word joiner, soft hyphen, BOM.
 _INVISIBLE = re.compile("[\u200b\u2060\u00ad\ufeff]")
@@ -156,6 +160,8 @@ def normalise_item(item: dict, max_text_chars: int | None = None) -> dict:
         published_at=published_at(item, text),
         language=detect_language(f"{title}\n{text}", item.get("language")),
         author=_plain(item.get("author") or cleaned.evidence.get("author")),
+        photographer=_plain(cleaned.evidence.get("photographer")),
+        captions=[plain_text(paragraph).strip() for kind, paragraph in cleaned.removed if kind == "caption"],
         dateline=_plain(dateline.get("text")),
         place=_plain(dateline.get("place")),
         format=item.get("format"),
@@ -164,3 +170,10 @@ def normalise_item(item: dict, max_text_chars: int | None = None) -> dict:
     if records.ARRIVAL in item:
         article[records.ARRIVAL] = item[records.ARRIVAL]
     return article
+
+
+def read_articles(ref: str, settings: Settings) -> Iterator[dict]:
+    """Article records or dead-letters for one input, as the pipeline's Read and Normalise steps
+    give them, for evaluations and tests that work without Beam."""
+    for item in read_input(ref, settings):
+        yield item if records.is_deadletter(item) else normalise_item(item)

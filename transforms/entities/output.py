@@ -6,6 +6,11 @@
 from __future__ import annotations
 
 from newsmon.transforms.entities.mention import Mention
+from newsmon.transforms.entities.normalise import derived_id
+from newsmon.transforms.entities.type_rules import credited_person
+
+# Article fields that credit a person outside the text the model reads (boilerplate evidence).
+CREDIT_FIELDS = ("author", "photographer")
 
 KEYWORD_FIELDS = {"PERSON": "persons", "ORG": "orgs", "GPE": "places", "LOC": "places", "FAC": "places", "NORP": "norps"}
 
@@ -37,9 +42,26 @@ def locations(entities: list[dict]) -> list[dict]:
     ]
 
 
+def add_credited_people(entities: list[dict], article: dict) -> None:
+    """The byline author and the photo credit are people of the article although their lines
+    never reach the model: an analyst filters a reporter's or photographer's articles by name."""
+    for field in CREDIT_FIELDS:
+        name = article.get(field)
+        if not name or not credited_person(name, 0, True, name):
+            continue
+        known = next((e for e in entities if e["name"] == name and e["type"] == "PERSON"), None)
+        if known is None:
+            entities.append({"name": name, "type": "PERSON", "id": derived_id("PERSON", name),
+                             "mentions": [name], "count": 1})
+        elif name not in known["mentions"]:
+            known["mentions"].append(name)
+            known["count"] += 1
+
+
 def enrich(article: dict, mentions: list[Mention]) -> None:
     """Set the contract's entity fields on `article`."""
     entities = entity_records(mentions)
+    add_credited_people(entities, article)
     article["entities"] = entities
     article["locations"] = locations(entities)
     for field in sorted(set(KEYWORD_FIELDS.values())):

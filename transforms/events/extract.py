@@ -180,8 +180,9 @@ def extract_events(article: dict, doc: Doc, mentions: list[Mention],
     text = doc.text
     quotes = quote_spans(text)
     article["quotations"] = find_quotations(doc, index, lexicon)
-    published = reference_date(article.get("published_at"), text)
-    dateline = dateline_place(text)
+    # The readers split the dateline and photo captions off the text; they still place and date it.
+    published = reference_date(article.get("published_at"), "\n\n".join([text, *article.get("captions", [])]))
+    dateline = article.get("place") or dateline_place(text)
     breaks = [match.start() for match in PARAGRAPH_BREAK.finditer(text)]
     by_paragraph: dict[int, list[dict]] = {}
     for sent_index, sent in enumerate(doc.sents):
