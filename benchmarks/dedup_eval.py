@@ -42,7 +42,7 @@ from perturb import PERTURBATIONS  # noqa: E402
 
 from newsmon.transforms import records  # noqa: E402
 from newsmon.transforms.dedup import LinkNearDuplicates, dedup_params, find_near_duplicates  # noqa: E402
-from newsmon.transforms.readers.text import parse_text  # noqa: E402
+from newsmon.transforms.normalise import read_articles  # noqa: E402
 from newsmon.transforms.settings import load_settings  # noqa: E402
 from newsmon.transforms.sketches import shingle_hashes, word_hashes, words  # noqa: E402
 
@@ -81,9 +81,9 @@ def bcubed(predicted: dict[str, str], gold: dict[str, str]) -> tuple[float, floa
 
 
 def read_text_article(path: Path) -> dict:
-    """Title, text and date the way the text reader splits a seed file."""
-    item = next(parse_text(path.read_bytes(), {"input": str(path)}, path.name))
-    return {"title": item["title"], "text": item["text"], "published_at": item["published"]}
+    """Title, text and date of a seed file as the pipeline reads and normalises it."""
+    article = next(read_articles(str(path), load_settings()))
+    return {"title": article["title"], "text": article["text"], "published_at": article["published_at"]}
 
 
 def labelled_originals() -> list[dict]:

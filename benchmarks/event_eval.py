@@ -16,8 +16,7 @@ from pathlib import Path
 from newsmon.transforms.events import extract_events
 from newsmon.transforms.entities import resolve_entities
 from newsmon.transforms.nlp import load_model, nlp_text
-from newsmon.transforms.normalise import normalise_item
-from newsmon.transforms.readers.text import parse_text
+from newsmon.transforms.normalise import read_articles
 from newsmon.transforms.records import stable_id
 from newsmon.transforms.settings import load_settings
 
@@ -43,8 +42,7 @@ def names_match(predicted: str, gold: str) -> bool:
 def seed_articles() -> list[dict]:
     articles = []
     for path in sorted(SEEDS.iterdir()):
-        base = {"input": str(path), "origin": str(path), "order_key": path.name}
-        article = normalise_item(next(parse_text(path.read_bytes(), base, path.name)))
+        article = next(read_articles(str(path), load_settings()))
         article["file"] = path.name
         articles.append(article)
     return articles

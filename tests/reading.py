@@ -12,8 +12,7 @@ import pytest
 
 from conftest import SHARED
 from newsmon.transforms import records
-from newsmon.transforms.normalise import normalise_item
-from newsmon.transforms.readers import read_input
+from newsmon.transforms.normalise import read_articles
 from newsmon.transforms.settings import Settings, load_settings
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -30,10 +29,16 @@ def settings_with(tmp_path: Path, **limits: int) -> Settings:
 def read_all(ref: str | Path, settings: Settings | None = None) -> tuple[list[dict], list[dict]]:
     """(articles, dead-letters) for one input: read, then normalise every raw item."""
     articles, dead = [], []
-    for item in read_input(str(ref), settings or load_settings()):
-        record = item if records.is_deadletter(item) else normalise_item(item)
+    for record in read_articles(str(ref), settings or load_settings()):
         (dead if records.is_deadletter(record) else articles).append(record)
     return articles, dead
+
+
+def read_article(ref: str | Path) -> dict:
+    """The one article of a single-article input (a seed), read and normalised as the pipeline does."""
+    articles, dead = read_all(ref)
+    assert len(articles) == 1 and not dead, f"{ref}: {len(articles)} articles, dead-letters {dead}"
+    return articles[0]
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

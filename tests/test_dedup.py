@@ -16,11 +16,11 @@ from apache_beam.transforms.window import TimestampedValue
 
 from conftest import REPO, SEEDS, read_jsonl, run_newsmon
 from newsmon.transforms.dedup import COPIES, LinkNearDuplicates, MarkExactDuplicates, dedup_params, find_near_duplicates
-from newsmon.transforms.readers.text import parse_text
 from newsmon.transforms.settings import load_settings
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from perturb import PERTURBATIONS  # noqa: E402
+from reading import read_article  # noqa: E402
 
 SETTINGS = load_settings()
 DAY = 86400
@@ -31,9 +31,9 @@ ONE_WINDOW = beam.window.FixedWindows(10**9)
 def seed_articles() -> list[dict]:
     articles = []
     for path in sorted(SEEDS.glob("*.txt")):
-        item = next(parse_text(path.read_bytes(), {"input": str(path)}, path.name))
-        articles.append({"id": path.stem[:3], "title": item["title"], "text": item["text"],
-                         "published_at": item["published"], "order_key": path.name,
+        article = read_article(path)
+        articles.append({"id": path.stem[:3], "title": article["title"], "text": article["text"],
+                         "published_at": article["published_at"], "order_key": path.name,
                          "duplicate_of": None, "duplicate_kind": None})
     return articles
 
@@ -188,15 +188,20 @@ def test_exact_copies_skip_nlp_and_carry_the_originals_enrichment(tmp_path):
 def test_exact_copies_bypass_the_model_stage():
     """The batch pipeline hands only the exact stage's originals to the spaCy stage."""
     from newsmon.pipelines import batch
+    from newsmon.transforms.nlp import ExtractEntities
 
     pipeline = beam.Pipeline()
     batch.build(pipeline, batch.RunOptions(inputs=[str(SEEDS)], output_dir="/nonexistent", settings=SETTINGS))
-    producers = {}
+    model_stages = []
 
     class Visitor(beam.pipeline.PipelineVisitor):
         def enter_composite_transform(self, node):
-            if node.full_label == "Enrich/Entities":
-                producers["input"] = node.inputs[0]
+            if isinstance(node.transform, ExtractEntities):
+                model_stages.append(node)
 
     pipeline.visit(Visitor())
-    assert producers["input"].producer.full_label.startswith("Enrich/ExactDuplicates/OriginalsStage")
+    assert len(model_stages) == 1, [node.full_label for node in model_stages]
+    stage = model_stages[0]
+    enrich_label = stage.full_label.rsplit("/", 1)[0]
+    assert [pcoll.producer.full_label.startswith(f"{enrich_label}/ExactDuplicates/OriginalsStage")
+            for pcoll in stage.inputs] == [True]

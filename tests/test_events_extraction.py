@@ -4,11 +4,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import SEEDS, read_jsonl
+from reading import read_article
 from newsmon.transforms.events import extract_events
 from newsmon.transforms.entities import resolve_entities
 from newsmon.transforms.nlp import load_model, nlp_text
-from newsmon.transforms.normalise import normalise_item
-from newsmon.transforms.readers.text import parse_text
 from newsmon.transforms.settings import load_settings
 
 
@@ -27,8 +26,7 @@ def events_of(nlp, text: str, published_at: str | None = "2020-10-01") -> list[d
 def seed_events(nlp) -> dict[str, list[dict]]:
     found = {}
     for path in sorted(SEEDS.iterdir()):
-        base = {"input": str(path), "origin": str(path), "order_key": path.name}
-        article = normalise_item(next(parse_text(path.read_bytes(), base, path.name)))
+        article = read_article(path)
         doc = nlp(nlp_text(article, 100000))
         found[path.name[:3]] = (article, extract_events(article, doc, resolve_entities(article, doc)))
     return found
@@ -150,8 +148,7 @@ def test_no_noise_flood_and_stable_ids(seed_events):
 def test_fewer_events_with_a_higher_threshold(nlp):
     from newsmon.transforms.events import EventOptions
     path = SEEDS / "004_e1f11fa00a75bddb.txt"
-    base = {"input": str(path), "origin": str(path), "order_key": path.name}
-    article = normalise_item(next(parse_text(path.read_bytes(), base, path.name)))
+    article = read_article(path)
     doc = nlp(nlp_text(article, 100000))
     loose = extract_events(article, doc, resolve_entities(article, doc))
     strict = extract_events(article, doc, resolve_entities(article, doc), EventOptions(min_confidence=0.8))

@@ -9,6 +9,7 @@ reprint notice.
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 import ftfy
 import py3langid
@@ -16,6 +17,8 @@ import py3langid
 from newsmon.transforms import records
 from newsmon.transforms.boilerplate import default_boilerplate
 from newsmon.transforms.dates import date_with_inferred_year, parse_date
+from newsmon.transforms.readers import read_input
+from newsmon.transforms.settings import Settings
 
 # Invisible characters that break tokens: zero-width space, word joiner, soft hyphen, BOM.
 _INVISIBLE = re.compile("[\u200b\u2060\u00ad\ufeff]")
@@ -131,3 +134,10 @@ def normalise_item(item: dict) -> dict:
     if records.ARRIVAL in item:
         article[records.ARRIVAL] = item[records.ARRIVAL]
     return article
+
+
+def read_articles(ref: str, settings: Settings) -> Iterator[dict]:
+    """Article records or dead-letters for one input, as the pipeline's Read and Normalise steps
+    give them, for evaluations and tests that work without Beam."""
+    for item in read_input(ref, settings):
+        yield item if records.is_deadletter(item) else normalise_item(item)
