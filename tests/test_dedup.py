@@ -24,6 +24,7 @@ from reading import read_article  # noqa: E402
 
 SETTINGS = load_settings()
 DAY = 86400
+SETTLE_S = SETTINGS.get("dedup.settle_seconds")
 # Results are checked once, in one event-time window spanning the whole test stream.
 ONE_WINDOW = beam.window.FixedWindows(10**9)
 
@@ -109,10 +110,11 @@ class AllSorted(beam.PTransform):
         return rows | beam.CombineGlobally(beam.combiners.ToListCombineFn()).without_defaults() | beam.Map(sorted)
 
 
-def advance_in_steps(stream: TestStream, start: int, end: int, step: int = 30) -> TestStream:
-    """Move the watermark the way a live source does, a little at a time: the in-process
-    runner does not hold a jump of the watermark for outputs still in flight between stages."""
-    for mark in range(start + step, end + 1, step):
+def advance_in_steps(stream: TestStream, start: int) -> TestStream:
+    """Move the watermark past `start` and a few settle times, a second at a time, the way a live
+    source does: the in-process runner does not hold a jump of the watermark for outputs still in
+    flight between stages."""
+    for mark in range(start + 1, start + 5 * SETTLE_S + 1):
         stream = stream.advance_watermark_to(mark)
     return stream
 
@@ -133,8 +135,8 @@ def test_streaming_exact_and_near_copies_with_teststream():
     title, text = PERTURBATIONS["channel_line"](seed["title"], seed["text"])
     near = {**seed, "id": "near", "title": title, "text": text, "order_key": "~near"}
     exact = {**seed, "id": "exact", "order_key": "~exact"}
-    stream = advance_in_steps(TestStream().add_elements([timestamped(seed, 1000)]), 1000, 1300)
-    stream = advance_in_steps(stream.add_elements([timestamped(near, 3000), timestamped(exact, 3000)]), 3000, 3300)
+    stream = advance_in_steps(TestStream().add_elements([timestamped(seed, 1000)]), 1000)
+    stream = advance_in_steps(stream.add_elements([timestamped(near, 3000), timestamped(exact, 3000)]), 3000)
     stream = stream.advance_watermark_to_infinity()
     with streaming_pipeline() as pipeline:
         distinct = pipeline | stream | MarkExactDuplicates(SETTINGS)
@@ -154,10 +156,9 @@ def test_state_expires_after_the_horizon():
     late_near = {**seed, "id": "late-near", "title": title, "text": text, "order_key": "~n"}
     late_exact = {**seed, "id": "late-exact", "order_key": "~e"}
     late = 1000 + horizon + 2 * DAY
-    stream = advance_in_steps(TestStream().add_elements([timestamped(seed, 1000)]), 1000, 1300)
+    stream = advance_in_steps(TestStream().add_elements([timestamped(seed, 1000)]), 1000)
     stream = stream.advance_watermark_to(late - 1)
-    stream = advance_in_steps(stream.add_elements([timestamped(late_near, late), timestamped(late_exact, late)]),
-                              late, late + 300)
+    stream = advance_in_steps(stream.add_elements([timestamped(late_near, late), timestamped(late_exact, late)]), late)
     stream = stream.advance_watermark_to_infinity()
     with streaming_pipeline() as pipeline:
         distinct = pipeline | stream | MarkExactDuplicates(SETTINGS)

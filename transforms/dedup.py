@@ -20,17 +20,18 @@ never linked, so batch and streaming agree on what counts as a copy.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import apache_beam as beam
 import numpy as np
 from apache_beam.coders import PickleCoder
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateSpec, TimerSpec, on_timer
+from apache_beam.transforms.window import TimestampedValue
 from apache_beam.utils.timestamp import Duration, Timestamp
 
 from newsmon.transforms import records
-from newsmon.transforms.eventtime import Rekey
+from newsmon.transforms.eventtime import Rekey, settle_time
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sketches import SketchParams, containment, sketch
 
@@ -66,11 +67,6 @@ def split_exact_copies(group: Iterable[dict], original: tuple | None = None) -> 
         original = (original_rank(ordered[0]), ordered[0]["id"])
     marked = [a if a["id"] == original[1] else mark_copy(a, original[1], "exact") for a in ordered]
     return original, marked
-
-
-def with_enrichment(copy: dict, enrichment: dict) -> dict:
-    """An exact copy carrying its original's enrichment."""
-    return {**copy, **enrichment}
 
 
 def enrichment_of(original: dict) -> dict:
@@ -161,7 +157,7 @@ class ExactDuplicateState(beam.DoFn):
                 latest=beam.DoFn.StateParam(_Horizon.LATEST), settle=beam.DoFn.TimerParam(SETTLE),
                 expiry=beam.DoFn.TimerParam(EXPIRY)):
         pending.add(keyed[1])
-        settle.set(ts + self._settle)
+        settle.set(settle_time(keyed[1], ts, self._settle))
         _Horizon.extend(latest, expiry, ts, self._horizon)
 
     @on_timer(SETTLE)
@@ -187,41 +183,74 @@ class ExactDuplicateState(beam.DoFn):
             yield beam.pvalue.TaggedOutput(COPIES, article) if article["duplicate_of"] else article
 
 
-class EnrichExactCopies(beam.DoFn):
-    """Keyed by original id: exact copies wait for their original's enrichment, then carry it."""
+class TakeFromOriginal(beam.DoFn):
+    """Keyed by original id: dependent records (exact copies, events) wait for their original,
+    then carry what `take(original)` gives of it.
 
-    ENRICHMENT = ReadModifyWriteStateSpec("enrichment", PickleCoder())
+    A dependent record goes out no earlier than its original did: the original may have left a
+    settle timer later than the dependent's own time, and a record moved back behind the watermark
+    would be dropped as late by windowed stages downstream (the alert join)."""
+
+    TAKEN = ReadModifyWriteStateSpec("taken", PickleCoder())
     PENDING = BagStateSpec("pending", PickleCoder())
     EXPIRY = TimerSpec("expiry", TimeDomain.WATERMARK)
 
-    def __init__(self, horizon: Duration):
+    def __init__(self, take: Callable[[dict], dict], horizon: Duration):
+        self._take = take
         self._horizon = horizon
 
-    def process(self, keyed, ts=beam.DoFn.TimestampParam, enrichment=beam.DoFn.StateParam(ENRICHMENT),
+    def process(self, keyed, ts=beam.DoFn.TimestampParam, taken=beam.DoFn.StateParam(TAKEN),
                 pending=beam.DoFn.StateParam(PENDING), latest=beam.DoFn.StateParam(_Horizon.LATEST),
                 expiry=beam.DoFn.TimerParam(EXPIRY)):
         kind, record = keyed[1]
         _Horizon.extend(latest, expiry, ts, self._horizon)
         if kind == "original":
-            enrichment.write(enrichment_of(record))
-            for copy in pending.read():
-                yield with_enrichment(copy, enrichment_of(record))
+            fields = self._take(record)
+            taken.write((ts, fields))
+            for waited_ts, dependent in pending.read():
+                yield TimestampedValue({**dependent, **fields}, max(ts, waited_ts))
             pending.clear()
             return
-        known = enrichment.read()
+        known = taken.read()
         if known is None:
-            pending.add(record)
+            pending.add((ts, record))
         else:
-            yield with_enrichment(record, known)
+            original_ts, fields = known
+            yield TimestampedValue({**record, **fields}, max(ts, original_ts))
 
     @on_timer(EXPIRY)
-    def expire(self, enrichment=beam.DoFn.StateParam(ENRICHMENT), pending=beam.DoFn.StateParam(PENDING),
+    def expire(self, taken=beam.DoFn.StateParam(TAKEN), pending=beam.DoFn.StateParam(PENDING),
                latest=beam.DoFn.StateParam(_Horizon.LATEST)):
-        # Copies whose original never came (it was dead-lettered downstream) still go out, unenriched.
-        yield from pending.read()
+        # Records whose original never came (it was dead-lettered downstream) still go out, as they are.
+        for _, dependent in pending.read():
+            yield dependent
         pending.clear()
-        enrichment.clear()
+        taken.clear()
         latest.clear()
+
+
+class AttachToOriginals(beam.PTransform):
+    """(originals, dependent records) -> the dependent records with `take(original)` merged in;
+    `original_id(record)` names a dependent record's original."""
+
+    def __init__(self, take: Callable[[dict], dict], original_id: Callable[[dict], str], horizon: Duration):
+        super().__init__()
+        self._take = take
+        self._original_id = original_id
+        self._horizon = horizon
+
+    def expand(self, pcolls):
+        originals, dependents = pcolls
+        original_id = self._original_id
+        return (
+            (
+                originals | "KeyOriginals" >> beam.Map(lambda a: (a["id"], ("original", a))),
+                dependents | "KeyDependents" >> beam.Map(lambda r: (original_id(r), ("dependent", r))),
+            )
+            | "OriginalsAndDependents" >> beam.Flatten().with_output_types(KEYED)
+            | "AttachStage" >> Rekey()
+            | "Attach" >> beam.ParDo(TakeFromOriginal(self._take, self._horizon))
+        )
 
 
 class NearDuplicateBand(beam.DoFn):
@@ -265,9 +294,9 @@ class ResolveNearDuplicates(beam.DoFn):
     def process(self, keyed, ts=beam.DoFn.TimestampParam, article=beam.DoFn.StateParam(ARTICLE),
                 best=beam.DoFn.StateParam(BEST), settle=beam.DoFn.TimerParam(SETTLE)):
         kind, value = keyed[1]
-        settle.set(ts + self._settle)
         if kind == "article":
             article.write(value)
+            settle.set(settle_time(value, ts, self._settle))
             return
         current = best.read()
         if current is None or value < current:
@@ -354,13 +383,5 @@ class JoinExactCopies(beam.PTransform):
         _, _, self._horizon = dedup_params(settings)
 
     def expand(self, pcolls):
-        originals, copies = pcolls
-        return (
-            (
-                originals | "KeyOriginals" >> beam.Map(lambda a: (a["id"], ("original", a))),
-                copies | "KeyCopies" >> beam.Map(lambda a: (a["duplicate_of"], ("copy", a))),
-            )
-            | "OriginalsAndCopies" >> beam.Flatten().with_output_types(KEYED)
-            | "AttachStage" >> Rekey()
-            | "Attach" >> beam.ParDo(EnrichExactCopies(self._horizon))
-        )
+        return pcolls | "ToOriginals" >> AttachToOriginals(enrichment_of, lambda copy: copy["duplicate_of"],
+                                                            self._horizon)

@@ -4,13 +4,17 @@ Batching stages (`BatchElements` before the spaCy model) emit their batches at t
 window, which would push every downstream event-time timer (dedup settle, state expiry) to the
 end of time and stall streaming runs. The article's timestamp is written into the record before
 such a stage and put back after it.
+
+Timestamps only ever move forward past a settle timer: records leave the settled stages at the
+settle time (their event time + `dedup.settle_seconds`), not back at their event time, since by
+then the watermark has passed it and windowed stages downstream would drop them as late.
 """
 from __future__ import annotations
 
 import apache_beam as beam
 from apache_beam.options.pipeline_options import StandardOptions
 from apache_beam.transforms.window import TimestampedValue
-from apache_beam.utils.timestamp import MAX_TIMESTAMP, Duration, Timestamp
+from apache_beam.utils.timestamp import Duration, Timestamp
 
 EVENT_TIME = "event_time_us"
 
@@ -25,20 +29,14 @@ def at_event_time(record: dict, article: dict) -> TimestampedValue:
     return TimestampedValue(record, Timestamp(micros=article[EVENT_TIME]))
 
 
-class _Restore(beam.DoFn):
-    def get_allowed_timestamp_skew(self) -> Duration:
-        # Moving an element back to its own earlier event time is the whole point here.
-        return Duration(micros=MAX_TIMESTAMP.micros)
-
-    def process(self, article: dict):
-        yield at_event_time(article, article)
-
-
-class RestoreEventTime(beam.PTransform):
-    """Put stamped articles back at their own event time after stages that re-stamp them."""
-
-    def expand(self, articles):
-        return articles | "Restore" >> beam.ParDo(_Restore())
+def settle_time(article: dict, ts: Timestamp, settle: Duration) -> Timestamp:
+    """When a decision on `article` is due: `settle` after its event time (the element's timestamp
+    where it was not stamped), and never before the element that asks (an event-time timer holds
+    the watermark at its time, so outputs at that time are never late for windowed stages
+    downstream). Stages behind a settled one thus decide as soon as their input has caught up,
+    instead of adding a settle each."""
+    event_time = Timestamp(micros=article[EVENT_TIME]) if EVENT_TIME in article else ts
+    return max(ts, event_time + settle)
 
 
 class Rekey(beam.PTransform):

@@ -72,7 +72,7 @@ _SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "events.min_confidence": (_unit_float, "a number between 0 and 1 such as 0.5"),
     "events.max_per_paragraph": (_positive_int, "a positive integer such as 4"),
     "dedup.horizon_days": (_positive_number, "a positive number of days such as 7"),
-    "dedup.settle_seconds": (_non_negative_int, "a number of seconds >= 0 such as 60"),
+    "dedup.settle_seconds": (_non_negative_int, "a number of seconds >= 0 such as 2"),
     "dedup.near_threshold": (_fraction, "a number in (0, 1] such as 0.7"),
     "dedup.shingle_words": (_positive_int, "a positive integer such as 4"),
     "dedup.num_perm": (_positive_int, "a positive integer such as 64"),

@@ -24,12 +24,12 @@ import apache_beam as beam
 from apache_beam.coders import PickleCoder
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateSpec, TimerSpec, on_timer
-from apache_beam.utils.timestamp import Duration
+from apache_beam.utils.timestamp import Duration, Timestamp
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsmon.transforms import records
 from newsmon.transforms.dedup import KEYED, days_apart, original_rank
-from newsmon.transforms.eventtime import Rekey
+from newsmon.transforms.eventtime import Rekey, settle_time
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sketches import words
 
@@ -226,6 +226,7 @@ class AssignStoryState(beam.DoFn):
 
     PENDING = BagStateSpec("pending", PickleCoder())
     INDEX = ReadModifyWriteStateSpec("index", PickleCoder())
+    DUE = ReadModifyWriteStateSpec("due", PickleCoder())
     SETTLE = TimerSpec("settle", TimeDomain.WATERMARK)
 
     def __init__(self, params: StoryParams, settle: Duration, horizon: Duration):
@@ -234,19 +235,35 @@ class AssignStoryState(beam.DoFn):
         self._horizon = horizon
 
     def process(self, keyed, ts=beam.DoFn.TimestampParam, pending=beam.DoFn.StateParam(PENDING),
-                settle=beam.DoFn.TimerParam(SETTLE)):
-        pending.add((ts.micros, keyed[1]))
-        settle.set(ts + self._settle)
+                due=beam.DoFn.StateParam(DUE), settle=beam.DoFn.TimerParam(SETTLE)):
+        # The timer stays at the earliest pending article's settle time: one key per language
+        # takes articles all the time, and moving the timer on with each would starve the earlier.
+        at = settle_time(keyed[1], ts, self._settle).micros
+        pending.add((ts.micros, at, keyed[1]))
+        earliest = due.read()
+        if earliest is None or at < earliest:
+            due.write(at)
+            settle.set(Timestamp(micros=at))
 
     @on_timer(SETTLE)
     def decide(self, ts=beam.DoFn.TimestampParam, pending=beam.DoFn.StateParam(PENDING),
-               index_state=beam.DoFn.StateParam(INDEX)) -> Iterator[dict]:
-        batch = sorted(pending.read(), key=lambda item: original_rank(item[1]))
+               index_state=beam.DoFn.StateParam(INDEX), due=beam.DoFn.StateParam(DUE),
+               settle=beam.DoFn.TimerParam(SETTLE)) -> Iterator[dict]:
+        waiting = list(pending.read())
+        batch = sorted((item for item in waiting if item[1] <= ts.micros), key=lambda item: original_rank(item[2]))
+        later = [item for item in waiting if item[1] > ts.micros]
         pending.clear()
+        due.clear()
+        for item in later:
+            pending.add(item)
+        if later:
+            next_at = min(at for _, at, _ in later)
+            due.write(next_at)
+            settle.set(Timestamp(micros=next_at))
         index = index_state.read() or StoryIndex(self._params)
         index.expire((ts - self._horizon).micros)
-        index.observe(article for _, article in batch)
-        for event_us, article in batch:
+        index.observe(article for _, _, article in batch)
+        for event_us, _, article in batch:
             yield {**article, "story_id": index.assign(article, event_us)}
         index_state.write(index)
 
