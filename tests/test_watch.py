@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS, SHARED, read_jsonl
+from reading import loopback_config
 from watchproc import WatchProcess, drop_file, read_records, wait_for
 
 FEED = SHARED / "eval" / "feeds" / "realworld" / "input" / "guardian.rss"
@@ -90,7 +91,7 @@ def test_watch_streams_files_and_feed_and_restarts_without_repeats(tmp_path, fee
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text(f"- url: {server.url}\n  interval_s: 1\n  headers: {{Accept: application/rss+xml}}\n")
     args = ("--dir", str(inbox), "--output", str(out), "--feeds", str(feeds), "--status-interval", "1",
-            "--watch", "Putin")
+            "--watch", "Putin", "--config", str(loopback_config(tmp_path)))
 
     watch = WatchProcess(*args)
     try:

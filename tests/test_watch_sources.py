@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import logging
 import os
 import threading
 
 import pytest
 
 from conftest import SEEDS, SHARED
+from reading import settings_with
 from newsmon.transforms.settings import ConfigError, load_settings
 from newsmon.transforms.sources import ledger
 from newsmon.transforms.sources.directory import new_files, scan_directory
@@ -105,26 +107,37 @@ def publisher(tmp_path):
     server.server_close()
 
 
-def test_conditional_polls_dedup_and_backoff(publisher):
+def test_conditional_polls_dedup_and_backoff(publisher, tmp_path):
     base, requests = publisher
+    loopback = settings_with(tmp_path)
     feed = FeedSource(f"{base}/guardian.rss", 10.0, {"X-Token": "t"})
     state = FeedPollState()
-    first = poll_once(feed, state, SETTINGS, now=1000.0, timeout_s=5)
+    first = poll_once(feed, state, loopback, now=1000.0, timeout_s=5)
     assert len(first) == 55 and state.last_modified and state.next_poll_at == 1010.0
     assert requests[-1][1]["X-Token"] == "t"
-    assert poll_once(feed, state, SETTINGS, now=1005.0, timeout_s=5) == [] and len(requests) == 1  # not due
-    assert poll_once(feed, state, SETTINGS, now=1010.0, timeout_s=5) == []
+    assert poll_once(feed, state, loopback, now=1005.0, timeout_s=5) == [] and len(requests) == 1  # not due
+    assert poll_once(feed, state, loopback, now=1010.0, timeout_s=5) == []
     assert requests[-1][0] == 304 and requests[-1][1]["If-Modified-Since"] == state.last_modified
 
     state.last_modified = None  # a publisher without validators: the full feed again, nothing new
-    assert poll_once(feed, state, SETTINGS, now=1020.0, timeout_s=5) == [] and requests[-1][0] == 200
+    assert poll_once(feed, state, loopback, now=1020.0, timeout_s=5) == [] and requests[-1][0] == 200
 
     missing = FeedSource(f"{base}/gone.rss", 10.0)
     failing = FeedPollState()
-    assert poll_once(missing, failing, SETTINGS, now=0.0, timeout_s=5) == []
+    assert poll_once(missing, failing, loopback, now=0.0, timeout_s=5) == []
     assert failing.failures == 1 and failing.next_poll_at == 20.0
-    poll_once(missing, failing, SETTINGS, now=20.0, timeout_s=5)
+    poll_once(missing, failing, loopback, now=20.0, timeout_s=5)
     assert failing.failures == 2 and failing.next_poll_at == 60.0
+
+
+def test_a_feed_on_a_loopback_address_is_refused_without_a_request(publisher, caplog):
+    base, requests = publisher
+    feed = FeedSource(f"{base}/guardian.rss", 10.0)
+    state = FeedPollState()
+    with caplog.at_level(logging.WARNING, logger="newsmon.transforms.sources.feeds"):
+        assert poll_once(feed, state, SETTINGS, now=0.0, timeout_s=5) == []
+    assert requests == [] and state.failures == 1 and state.next_poll_at == 20.0
+    assert "127.0.0.1 is a loopback address" in caplog.text and "fetch.allow_private: true" in caplog.text
 
 
 def test_feed_items_are_tagged_and_not_repeated():

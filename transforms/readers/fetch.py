@@ -8,6 +8,8 @@ refuses to connect to private, loopback, link-local and other non-public address
 `fetch.allow_private` is true. The address check runs on every connection, redirects included,
 against every address the host name resolves to, and the connection goes to the checked address,
 so a host name cannot be re-resolved to an internal address in between (DNS rebinding).
+Callers may add request headers (a feed poller's validators and the feed's own headers); a 304 Not
+Modified answer to such a conditional GET is a result, not an error.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Mapping
 from urllib.parse import urlparse
 
 from newsmon.transforms.settings import Settings
@@ -41,6 +43,9 @@ class Fetched:
     data: bytes
     content_type: str | None
     url: str
+    status: int = 200
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True)
@@ -202,12 +207,15 @@ def _read_body(response, session: _Session) -> bytes:
     return data
 
 
-def fetch(url: str, policy: FetchPolicy, clock: Callable[[], float] = time.monotonic) -> Fetched:
-    """The body of `url` (gzip undone), its content type and the final URL after redirects."""
+def fetch(url: str, policy: FetchPolicy, clock: Callable[[], float] = time.monotonic,
+          headers: Mapping[str, str] | None = None) -> Fetched:
+    """The body of `url` (gzip undone), its content type, the final URL after redirects and its
+    validators (ETag, Last-Modified); `headers` are sent too, over the defaults. A 304 comes back as
+    a Fetched with status 304 and no data."""
     if urlparse(url).scheme not in _SCHEMES:
         raise FetchError(f"only http:// and https:// URLs can be fetched, not {url}")
-    request = urllib.request.Request(
-        url, headers={"User-Agent": USER_AGENT, "Accept": _ACCEPT, "Accept-Encoding": "gzip"})
+    sent = {"User-Agent": USER_AGENT, "Accept": _ACCEPT, **(headers or {}), "Accept-Encoding": "gzip"}
+    request = urllib.request.Request(url, headers=sent)
     session = _Session(policy, clock)
     # No ProxyHandler: a proxy would make the connection (and so the address check) go elsewhere.
     opener = urllib.request.OpenerDirector()
@@ -216,8 +224,11 @@ def fetch(url: str, policy: FetchPolicy, clock: Callable[[], float] = time.monot
         opener.add_handler(handler)
     try:
         with opener.open(request, timeout=min(policy.timeout_s, session.remaining())) as response:
-            return Fetched(_read_body(response, session), response.headers.get("Content-Type"), response.geturl())
+            return Fetched(_read_body(response, session), response.headers.get("Content-Type"), response.geturl(),
+                           response.status, response.headers.get("ETag"), response.headers.get("Last-Modified"))
     except urllib.error.HTTPError as exc:
+        if exc.code == 304:
+            return Fetched(b"", None, exc.geturl(), 304, exc.headers.get("ETag"), exc.headers.get("Last-Modified"))
         raise FetchError(f"HTTP {exc.code} {exc.reason} from {url}") from None
     except urllib.error.URLError as exc:
         reason = exc.reason

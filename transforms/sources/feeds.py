@@ -1,7 +1,9 @@
 """Feeds polled by `newsmon watch --feeds FILE`: configuration, conditional GET, backoff, new items.
 
 Each feed is polled at its own interval with `If-None-Match` / `If-Modified-Since`, so an unchanged
-feed costs the publisher a 304 and us nothing. Failures back off exponentially (up to an hour) and
+feed costs the publisher a 304 and us nothing. Polls go through the same guarded fetcher as
+`newsmon run` (http(s) only, no private addresses unless `fetch.allow_private`, deadline, redirect
+and size limits), so a feeds file cannot reach further than an input URL can. Failures back off exponentially (up to an hour) and
 are logged, never fatal: a feed that is down must not stop the watch. Items are de-duplicated across
 polls by guid (link or title when a feed has no guid) in keyed state, seeded from the ledger so that
 a restart does not bring back items already processed.
@@ -10,9 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterator, Tuple
 
 import apache_beam as beam
@@ -22,6 +22,7 @@ from apache_beam.metrics import Metrics
 from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
 
 from newsmon.transforms.inputs import is_url
+from newsmon.transforms.readers.fetch import Fetched, FetchError, FetchPolicy, fetch
 from newsmon.transforms.settings import ConfigError, Settings
 from newsmon.transforms.sources import control, ledger
 from newsmon.transforms.sources.reading import read_feed_body
@@ -30,7 +31,6 @@ LOG = logging.getLogger(__name__)
 MAX_BACKOFF_S = 3600.0
 # Item keys remembered per feed: far more than any feed lists at once, so nothing comes back.
 SEEN_LIMIT = 5000
-USER_AGENT = "newsmon-watch/0.1 (+feed poller; conditional GET)"
 
 
 @dataclass(frozen=True)
@@ -96,33 +96,15 @@ class FeedPollState:
     seen: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class FetchResult:
-    status: int
-    body: bytes = b""
-    etag: str | None = None
-    last_modified: str | None = None
-    error: str | None = None
-
-
-def conditional_get(feed: FeedSource, state: FeedPollState, timeout_s: float) -> FetchResult:
-    """GET the feed, sending the validators of the last 200; a 304 means nothing changed."""
-    headers = {"User-Agent": USER_AGENT, **feed.headers}
+def conditional_get(feed: FeedSource, state: FeedPollState, policy: FetchPolicy) -> Fetched:
+    """GET the feed through the guarded fetcher, sending the validators of the last 200; a 304
+    means nothing changed. Raises FetchError with the reason (refused address, HTTP error, ...)."""
+    headers = dict(feed.headers)
     if state.etag:
         headers["If-None-Match"] = state.etag
     if state.last_modified:
         headers["If-Modified-Since"] = state.last_modified
-    request = urllib.request.Request(feed.url, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as response:
-            return FetchResult(response.status, response.read(), response.headers.get("ETag"),
-                               response.headers.get("Last-Modified"))
-    except urllib.error.HTTPError as exc:
-        if exc.code == 304:
-            return FetchResult(304)
-        return FetchResult(exc.code, error=f"HTTP {exc.code} {exc.reason}")
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return FetchResult(0, error=f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}")
+    return fetch(feed.url, policy, headers=headers)
 
 
 def backoff_s(interval_s: float, failures: int) -> float:
@@ -135,18 +117,20 @@ def poll_once(feed: FeedSource, state: FeedPollState, settings: Settings, now: f
     """Poll the feed if due; update `state`; return (key, tagged item) for items not seen before."""
     if now < state.next_poll_at:
         return []
-    result = conditional_get(feed, state, timeout_s)
-    if result.error:
+    policy = replace(FetchPolicy.from_settings(settings), timeout_s=timeout_s)
+    try:
+        result = conditional_get(feed, state, policy)
+    except FetchError as exc:
         state.failures += 1
         state.next_poll_at = now + backoff_s(feed.interval_s, state.failures)
-        LOG.warning("feed %s: %s; next try in %.0f s", feed.url, result.error, state.next_poll_at - now)
+        LOG.warning("feed %s: %s; next try in %.0f s", feed.url, exc, state.next_poll_at - now)
         return []
     state.failures = 0
     state.next_poll_at = now + feed.interval_s
     if result.status == 304:
         return []
     state.etag, state.last_modified = result.etag, result.last_modified
-    fresh = read_feed_body(feed.url, result.body, set(state.seen), now, settings)
+    fresh = read_feed_body(feed.url, result.data, set(state.seen), now, settings)
     state.seen = (state.seen + [key for key, _ in fresh])[-SEEN_LIMIT:]
     return fresh
 
