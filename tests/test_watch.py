@@ -20,9 +20,10 @@ from watchproc import WatchProcess, drop_file, read_records, wait_for
 FEED = SHARED / "eval" / "feeds" / "realworld" / "input" / "guardian.rss"
 FEED_ITEMS = 55
 SEED_FILES = sorted(SEEDS.iterdir())
-# Seconds within which an arrival must be written: generous for a loaded 2-core CI machine; the
+# Seconds within which an arrival must be written: a deadline, not a speed goal (61 items go through
+# one streaming worker, slower on a loaded 2-core machine); the
 # benchmark (benchmarks/watch_latency.py) measures the real figure.
-WITHIN_S = 30
+WITHIN_S = 120
 
 
 class FeedServer:
