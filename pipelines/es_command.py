@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import argparse
 import subprocess
-import sys
 from pathlib import Path
 
+from newsmon.pipelines.cli_common import add_config_argument, add_es_url_argument, add_index_prefix_argument, fail
 from newsmon.transforms.es_connection import es_settings, make_client, redact_url, unreachable_reason
 from newsmon.transforms.es_templates import install_templates
 from newsmon.transforms.settings import ConfigError, load_settings
@@ -30,20 +30,15 @@ def add_parser(sub) -> None:
         node.set_defaults(handler=handle_node)
     setup = actions.add_parser("setup", help="install the index templates (idempotent) and create the indices",
                                description="Install newsmon's index templates and create missing indices.")
-    setup.add_argument("--es-url", metavar="URL", help="Elasticsearch URL (default $NEWSMON_ES_URL or the config)")
-    setup.add_argument("--index-prefix", metavar="P", help="index prefix (default newsmon)")
-    setup.add_argument("--config", metavar="FILE", help="YAML settings overriding config/newsmon.yaml")
+    add_es_url_argument(setup)
+    add_index_prefix_argument(setup, "index prefix (default newsmon)")
+    add_config_argument(setup)
     setup.set_defaults(handler=handle_setup)
-
-
-def fail(message: str) -> int:
-    print(f"newsmon es: error: {message}", file=sys.stderr)
-    return 2
 
 
 def handle_node(args: argparse.Namespace) -> int:
     if not LAUNCHER.is_file():
-        return fail(f"{LAUNCHER} is missing; run newsmon from its repository checkout (editable install)")
+        return fail("es", f"{LAUNCHER} is missing; run newsmon from its repository checkout (editable install)")
     return subprocess.run(["bash", str(LAUNCHER), args.es_action, "--port", str(args.port)]).returncode
 
 
@@ -51,10 +46,10 @@ def handle_setup(args: argparse.Namespace) -> int:
     try:
         es = es_settings(load_settings(args.config), args.es_url, args.index_prefix)
     except ConfigError as exc:
-        return fail(str(exc))
+        return fail("es", str(exc))
     reason = unreachable_reason(es)
     if reason:
-        return fail(f"Elasticsearch is not reachable at {redact_url(es.url)} ({reason}); run `newsmon es start`")
+        return fail("es", f"Elasticsearch is not reachable at {redact_url(es.url)} ({reason}); run `newsmon es start`")
     with make_client(es) as client:
         created = install_templates(client, es.index_prefix)
     print(f"newsmon es setup: index templates {es.index_prefix}-* installed at {redact_url(es.url)}"

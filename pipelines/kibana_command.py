@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from newsmon.pipelines.cli_common import add_index_prefix_argument, fail
 from newsmon.transforms.es_connection import redact_url
 from newsmon.transforms.kibana_api import KibanaError, export_objects, import_objects, kibana_settings
 from newsmon.transforms.kibana_objects import dashboard_id, saved_objects, to_ndjson
@@ -28,7 +29,7 @@ def add_parser(sub) -> None:
     load = actions.add_parser("import", help="import the saved objects, replacing earlier versions",
                               description="Import the dashboard's saved objects (overwrite=true).")
     load.add_argument("--kibana-url", metavar="URL", help=url_help)
-    load.add_argument("--index-prefix", metavar="P", default="newsmon", help=prefix_help)
+    add_index_prefix_argument(load, prefix_help, default="newsmon")
     load.add_argument("--file", metavar="FILE",
                       help="an NDJSON export to import instead (e.g. one written by `newsmon kibana export`)")
     load.set_defaults(handler=handle_import)
@@ -36,7 +37,7 @@ def add_parser(sub) -> None:
     save = actions.add_parser("export", help="export the dashboard and the objects it uses as NDJSON",
                               description="Export the 'News monitor' dashboard and every object it references.")
     save.add_argument("--kibana-url", metavar="URL", help=url_help)
-    save.add_argument("--index-prefix", metavar="P", default="newsmon", help=prefix_help)
+    add_index_prefix_argument(save, prefix_help, default="newsmon")
     save.add_argument("--output", metavar="FILE", help="write here instead of standard output")
     save.add_argument("--all", action="store_true", help="export every data view, visualization, map, search "
                                                          "and dashboard, not only newsmon's")
@@ -44,16 +45,11 @@ def add_parser(sub) -> None:
 
     build = actions.add_parser("build", help="write the saved objects as NDJSON without Kibana",
                                description="Write the saved objects (what `import` sends) as NDJSON.")
-    build.add_argument("--index-prefix", metavar="P", default="newsmon", help=prefix_help)
+    add_index_prefix_argument(build, prefix_help, default="newsmon")
     build.add_argument("--output", metavar="FILE",
                        help=f"write here instead of standard output (the committed file is {COMMITTED_NDJSON.name} "
                             "in deploy/kibana/)")
     build.set_defaults(handler=handle_build)
-
-
-def fail(message: str) -> int:
-    print(f"newsmon kibana: error: {message}", file=sys.stderr)
-    return 2
 
 
 def write_text(text: str, output: str | None) -> None:
@@ -76,11 +72,12 @@ def handle_import(args: argparse.Namespace) -> int:
         else:
             result = import_objects(kibana, to_ndjson(saved_objects(args.index_prefix)))
     except ConfigError as exc:
-        return fail(str(exc))
+        return fail("kibana", str(exc))
     except OSError as exc:
-        return fail(f"cannot read {args.file} ({exc.strerror}); pass an NDJSON file written by Kibana's export")
+        return fail("kibana",
+                    f"cannot read {args.file} ({exc.strerror}); pass an NDJSON file written by Kibana's export")
     except KibanaError as exc:
-        return fail(str(exc))
+        return fail("kibana", str(exc))
     for error in result.errors:
         print(f"newsmon kibana import: not imported: {error}", file=sys.stderr)
     print(f"newsmon kibana import: {result.imported} saved object(s) imported into {redact_url(kibana.url)}"
@@ -93,7 +90,7 @@ def handle_export(args: argparse.Namespace) -> int:
         kibana = kibana_settings(args.kibana_url)
         ndjson = export_objects(kibana, None if args.all else dashboard_id(args.index_prefix))
     except (ConfigError, KibanaError) as exc:
-        return fail(str(exc))
+        return fail("kibana", str(exc))
     write_text(ndjson, args.output)
     count = sum(1 for line in ndjson.splitlines() if line.strip()) - 1  # the last line is the export summary
     print(f"newsmon kibana export: {count} saved object(s) from {redact_url(kibana.url)}"

@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from newsmon.pipelines.cli_common import add_config_argument, add_es_url_argument, fail
 from newsmon.transforms.es_connection import es_settings, make_client, redact_url, unreachable_reason
 from newsmon.transforms.es_spool import count_spooled, replay, spooled_entries
 from newsmon.transforms.es_templates import install_templates
@@ -23,14 +24,9 @@ def add_parser(sub) -> None:
     parser.add_argument("--spool", metavar="DIR",
                         help=f"the spool directory (default elasticsearch.spool_dir in the config, else {DEFAULT_SPOOL}, "
                              "the spool of `newsmon run --output out/`)")
-    parser.add_argument("--es-url", metavar="URL", help="Elasticsearch URL (default $NEWSMON_ES_URL or the config)")
-    parser.add_argument("--config", metavar="FILE", help="YAML settings overriding config/newsmon.yaml")
+    add_es_url_argument(parser)
+    add_config_argument(parser)
     parser.set_defaults(handler=handle)
-
-
-def fail(message: str) -> int:
-    print(f"newsmon replay: error: {message}", file=sys.stderr)
-    return 2
 
 
 def _prefixes(directory: Path) -> set[str]:
@@ -44,17 +40,18 @@ def handle(args: argparse.Namespace) -> int:
         settings = load_settings(args.config)
         es = es_settings(settings, args.es_url)
     except ConfigError as exc:
-        return fail(str(exc))
+        return fail("replay", str(exc))
     directory = Path(args.spool or settings.get("elasticsearch.spool_dir") or DEFAULT_SPOOL)
     if not directory.is_dir():
-        return fail(f"no spool directory at {directory}; pass --spool OUTPUT/spool of the run that spooled documents")
+        return fail("replay",
+                    f"no spool directory at {directory}; pass --spool OUTPUT/spool of the run that spooled documents")
     waiting = count_spooled(directory)
     if not waiting:
         print(f"newsmon replay: nothing spooled in {directory}")
         return 0
     reason = unreachable_reason(es)
     if reason:
-        return fail(f"Elasticsearch is not reachable at {redact_url(es.url)} ({reason}); "
+        return fail("replay", f"Elasticsearch is not reachable at {redact_url(es.url)} ({reason}); "
                     f"the {waiting} spooled document(s) stay in {directory}")
     options = BulkOptions.from_settings(settings)
     with make_client(es) as client:

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from elasticsearch import ApiError, TransportError
 
+from newsmon.pipelines.cli_common import add_config_argument, add_es_url_argument, add_index_prefix_argument, fail
 from newsmon.transforms.es_connection import es_settings, make_client, redact_url, unreachable_reason
 from newsmon.transforms.report import render_report, report_data
 from newsmon.transforms.settings import ConfigError, load_settings
@@ -18,38 +18,33 @@ def add_parser(sub) -> None:
         description="Query Elasticsearch and write one HTML page with the News monitor dashboard's picture: "
                     "articles over time, top entities, event categories, casualties, a map of events, the "
                     "biggest stories and the latest alerts. The page needs no network to open.")
-    parser.add_argument("--es-url", metavar="URL", help="Elasticsearch URL (default $NEWSMON_ES_URL or the config)")
+    add_es_url_argument(parser)
     parser.add_argument("--output", metavar="FILE", required=True, help="the HTML file to write, e.g. report.html")
-    parser.add_argument("--index-prefix", metavar="P",
-                        help="read the indices P-articles, P-events, ... (default newsmon)")
-    parser.add_argument("--config", metavar="FILE", help="YAML settings overriding config/newsmon.yaml")
+    add_index_prefix_argument(parser, "read the indices P-articles, P-events, ... (default newsmon)")
+    add_config_argument(parser)
     parser.set_defaults(handler=handle)
-
-
-def fail(message: str) -> int:
-    print(f"newsmon report: error: {message}", file=sys.stderr)
-    return 2
 
 
 def handle(args: argparse.Namespace) -> int:
     try:
         es = es_settings(load_settings(args.config), args.es_url, args.index_prefix)
     except ConfigError as exc:
-        return fail(str(exc))
+        return fail("report", str(exc))
     reason = unreachable_reason(es)
     if reason:
-        return fail(f"Elasticsearch is not reachable at {redact_url(es.url)} ({reason}); run `newsmon es start`")
+        return fail("report",
+                    f"Elasticsearch is not reachable at {redact_url(es.url)} ({reason}); run `newsmon es start`")
     try:
         with make_client(es) as client:
             data = report_data(client, es.index_prefix)
     except (ApiError, TransportError) as exc:
-        return fail(f"Elasticsearch {redact_url(es.url)} refused a report query ({type(exc).__name__}: "
+        return fail("report", f"Elasticsearch {redact_url(es.url)} refused a report query ({type(exc).__name__}: "
                     f"{str(exc).splitlines()[0][:200]})")
     output = Path(args.output)
     try:
         output.write_text(render_report(data), encoding="utf-8")
     except OSError as exc:
-        return fail(f"cannot write {output} ({exc.strerror}); pass --output with a writable path")
+        return fail("report", f"cannot write {output} ({exc.strerror}); pass --output with a writable path")
     counts = ", ".join(f"{count} {name.lower()}" for name, count in data["counts"].items())
     print(f"newsmon report: {output} written ({counts})")
     return 0

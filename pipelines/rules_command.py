@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 from pathlib import Path
 
 from newsmon.pipelines.batch import RunOptions, run_pipeline
+from newsmon.pipelines.cli_common import add_config_argument, fail
 from newsmon.transforms import records
 from newsmon.transforms.alerts import load_rules
 from newsmon.transforms.inputs import InputError, expand_inputs
@@ -29,20 +29,15 @@ def add_parser(sub) -> None:
                                           "prints the alerts, writes nowhere and posts to no webhook.")
     test.add_argument("file", metavar="FILE", help="rules file (YAML, like config/alerts.yaml)")
     test.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory (recursive), glob or feed URL")
-    test.add_argument("--config", metavar="FILE", help="YAML settings overriding config/newsmon.yaml")
+    add_config_argument(test)
     test.set_defaults(handler=handle_test)
-
-
-def fail(action: str, message: str) -> int:
-    print(f"newsmon rules {action}: error: {message}", file=sys.stderr)
-    return 2
 
 
 def handle_check(args: argparse.Namespace) -> int:
     try:
         ruleset = load_rules(args.file)
     except ConfigError as exc:
-        return fail("check", str(exc))
+        return fail("rules check", str(exc))
     print(f"ok: {len(ruleset.rules)} rules")
     return 0
 
@@ -61,13 +56,13 @@ def handle_test(args: argparse.Namespace) -> int:
         ruleset = load_rules(args.file)
         inputs = expand_inputs(args.inputs)
     except (ConfigError, InputError) as exc:
-        return fail("test", str(exc))
+        return fail("rules test", str(exc))
     with tempfile.TemporaryDirectory(prefix="newsmon-rules-test-") as scratch:
         try:
             run_pipeline(RunOptions(inputs=inputs, output_dir=scratch, settings=settings,
                                     alert_rules=ruleset, deliver_alerts=False))
         except ModelNotInstalled as exc:
-            return fail("test", str(exc))
+            return fail("rules test", str(exc))
         path = Path(scratch) / f"{records.ALERTS}.jsonl"
         alerts = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     alerts.sort(key=lambda alert: (alert["rule"], alert["triggered_at"] or "~", alert["key"]))

@@ -11,6 +11,7 @@ from pathlib import Path
 from elasticsearch import ApiError, TransportError
 
 from newsmon.pipelines.batch import INDEX_FAILURES, RunOptions, run_pipeline
+from newsmon.pipelines.cli_common import add_config_argument, add_es_url_argument, add_index_prefix_argument, fail
 from newsmon.transforms.alerts import rules_for_run
 from newsmon.transforms.es_connection import (EsSettings, es_settings, make_client, redact_url, refresh_and_count,
                                               unreachable_reason)
@@ -31,21 +32,15 @@ def add_parser(sub) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory (recursive), glob or feed URL")
     parser.add_argument("--output", metavar="DIR", help="write the JSONL files and summary.json here")
     target = parser.add_mutually_exclusive_group()
-    target.add_argument("--es-url", metavar="URL",
-                        help="Elasticsearch to write to (default: $NEWSMON_ES_URL or elasticsearch.url in the config, "
-                             "http://localhost:9200); credentials from NEWSMON_ES_API_KEY or "
-                             "NEWSMON_ES_USER/NEWSMON_ES_PASSWORD, CA from NEWSMON_ES_CA_CERT")
+    add_es_url_argument(target, "Elasticsearch to write to (default: $NEWSMON_ES_URL or elasticsearch.url in the "
+                                "config, http://localhost:9200); credentials from NEWSMON_ES_API_KEY or "
+                                "NEWSMON_ES_USER/NEWSMON_ES_PASSWORD, CA from NEWSMON_ES_CA_CERT")
     target.add_argument("--no-es", action="store_true", help="do not write to Elasticsearch")
-    parser.add_argument("--index-prefix", metavar="P", help="indices are P-articles, P-events, ... (default newsmon)")
-    parser.add_argument("--config", metavar="FILE", help="YAML settings overriding config/newsmon.yaml")
+    add_index_prefix_argument(parser, "indices are P-articles, P-events, ... (default newsmon)")
+    add_config_argument(parser)
     parser.add_argument("--watch", action="append", default=[], metavar="NAME",
                         help="alert on articles naming this entity (any spelling); repeatable")
     parser.set_defaults(handler=handle)
-
-
-def fail(message: str) -> int:
-    print(f"newsmon run: error: {message}", file=sys.stderr)
-    return 2
 
 
 def print_summary(summary: dict, output_dir: str | None, es: EsSettings | None) -> None:
@@ -67,17 +62,17 @@ def handle(args: argparse.Namespace) -> int:
         inputs = expand_inputs(args.inputs)
         alert_rules = rules_for_run(settings.get("alerts.rules"), args.watch)
     except (ConfigError, InputError) as exc:
-        return fail(str(exc))
+        return fail("run", str(exc))
     if args.no_es and not args.output:
-        return fail("--no-es without --output writes nothing; add --output DIR")
+        return fail("run", "--no-es without --output writes nothing; add --output DIR")
     try:
         es = None if args.no_es else es_settings(settings, args.es_url, args.index_prefix)
     except ConfigError as exc:
-        return fail(str(exc))
+        return fail("run", str(exc))
     if es is not None:
         reason = unreachable_reason(es)
         if reason:
-            return fail(f"Elasticsearch is not reachable at {redact_url(es.url)} ({reason}); "
+            return fail("run", f"Elasticsearch is not reachable at {redact_url(es.url)} ({reason}); "
                         "run `newsmon es start` or pass --no-es")
         with make_client(es) as client:
             install_templates(client, es.index_prefix)
@@ -88,7 +83,7 @@ def handle(args: argparse.Namespace) -> int:
         run_pipeline(RunOptions(inputs=inputs, output_dir=output_dir, settings=settings, watch=args.watch, es=es,
                                 alert_rules=alert_rules, deliver_alerts=settings.get("alerts.deliver")))
     except ModelNotInstalled as exc:
-        return fail(str(exc))
+        return fail("run", str(exc))
     with open(os.path.join(output_dir, "summary.json"), encoding="utf-8") as handle:
         summary = json.load(handle)
     spool = spool_dir(settings, output_dir)

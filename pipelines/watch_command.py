@@ -17,6 +17,7 @@ import time
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.runners.runner import PipelineState
 
+from newsmon.pipelines.cli_common import add_config_argument, add_es_url_argument, add_index_prefix_argument, fail
 from newsmon.pipelines.streaming import RunnerUnavailable, WatchOptions, start
 from newsmon.transforms.alerts import rules_for_run
 from newsmon.transforms.settings import ConfigError, load_settings
@@ -37,9 +38,9 @@ def add_parser(sub) -> None:
     parser.add_argument("--feeds", metavar="FILE",
                         help="YAML list of feeds to poll: {url, interval_s (default 300), headers}")
     parser.add_argument("--output", metavar="DIR", help="append the JSONL files here as records arrive")
-    parser.add_argument("--es-url", metavar="URL", help="write to this Elasticsearch")
-    parser.add_argument("--index-prefix", default="newsmon", metavar="P", help="Elasticsearch index prefix")
-    parser.add_argument("--config", metavar="FILE", help="YAML settings overriding config/newsmon.yaml")
+    add_es_url_argument(parser, "write to this Elasticsearch")
+    add_index_prefix_argument(parser, "Elasticsearch index prefix", default="newsmon")
+    add_config_argument(parser)
     parser.add_argument("--watch", action="append", default=[], metavar="NAME",
                         help="alert on articles naming this entity (any spelling); repeatable")
     parser.add_argument("--state-dir", metavar="DIR",
@@ -55,11 +56,6 @@ def add_parser(sub) -> None:
     parser.add_argument("--beam-option", action="append", default=[], metavar="OPT",
                         help="Beam pipeline option passed as is, e.g. --beam-option=--runner=FlinkRunner")
     parser.set_defaults(handler=handle)
-
-
-def fail(message: str, code: int = 2) -> int:
-    print(f"newsmon watch: error: {message}", file=sys.stderr)
-    return code
 
 
 def watch_options(args: argparse.Namespace) -> WatchOptions:
@@ -157,7 +153,7 @@ def handle(args: argparse.Namespace) -> int:
     try:
         watch = watch_options(args)
     except ConfigError as exc:
-        return fail(str(exc))
+        return fail("watch", str(exc))
     if watch.output_dir:
         os.makedirs(watch.output_dir, exist_ok=True)
     control.reset(watch.state_dir)
@@ -168,16 +164,17 @@ def handle(args: argparse.Namespace) -> int:
     try:
         result = start(watch)
     except RunnerUnavailable as exc:
-        return fail(str(exc))
+        return fail("watch", str(exc))
     except Exception as exc:  # the runner's own start-up failure: say so in one line, never fall back
-        return fail(f"the streaming runner did not start: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", 1)
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return fail("watch", f"the streaming runner did not start: {reason}", 1)
     catch_stop_signals(stop)  # Beam's job server takes SIGINT over to stop itself at once
     if not wait_until_polling(result, watch, started, args.start_timeout, stop):
         if not is_terminal(result):
             result.cancel()
         if stop.is_set():
             return 0
-        return fail(f"the pipeline did not start polling (runner state {result.state}); see the log above", 1)
+        return fail("watch", f"the pipeline did not start polling (runner state {result.state}); see the log above", 1)
 
     feeds = f", {len(watch.feeds)} feed(s)" if watch.feeds else ""
     target = watch.output_dir or watch.es_url
@@ -186,7 +183,7 @@ def handle(args: argparse.Namespace) -> int:
     next_status = time.monotonic() + args.status_interval
     while not stop.wait(0.2):
         if is_terminal(result):
-            return fail(f"the pipeline stopped unexpectedly (state {result.state}); see the log above", 1)
+            return fail("watch", f"the pipeline stopped unexpectedly (state {result.state}); see the log above", 1)
         if time.monotonic() >= next_status:
             print(status_line(read_metrics(result), watch.state_dir), file=sys.stderr, flush=True)
             next_status = time.monotonic() + args.status_interval
