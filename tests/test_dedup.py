@@ -204,4 +204,5 @@ def test_exact_copies_bypass_the_model_stage():
     (stage,) = model_stages
     (model_input,) = stage.inputs
     enrich_label = stage.full_label.rsplit("/", 1)[0]
-    assert model_input.producer.full_label.startswith(f"{enrich_label}/ExactDuplicates/OriginalsStage")
+    producer = model_input.producer
+    assert producer.full_label.startswith(f"{enrich_label}/ExactDuplicates/SplitCopies")

@@ -31,7 +31,7 @@ from apache_beam.transforms.window import TimestampedValue
 from apache_beam.utils.timestamp import Duration, Timestamp
 
 from newsmon.transforms import records
-from newsmon.transforms.eventtime import Rekey, settle_time
+from newsmon.transforms.eventtime import KEYED, StatefulStage, settle_time
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sketches import SketchParams, containment, sketch
 
@@ -40,7 +40,6 @@ COPIES = "exact_copies"
 # keyword arrays, story_id, ...) is enrichment that exact copies inherit.
 OWN_FIELDS = frozenset(("id", "title", "text", "url", "path", "source", "published_at", "language",
                         "input", "order_key", "duplicate_of", "duplicate_kind"))
-KEYED = beam.typehints.Tuple[str, beam.typehints.Any]
 # Fewer shared shingles than this cannot tell a copy from a shared phrase.
 MIN_SHINGLES = 8
 
@@ -142,7 +141,7 @@ class _Horizon:
 
 
 class ExactDuplicateState(beam.DoFn):
-    """Keyed by content hash: picks the original of identical articles, tags the rest as copies."""
+    """Keyed by content hash: picks the original of identical articles, marks the rest as copies."""
 
     PENDING = BagStateSpec("pending", PickleCoder())
     ORIGINAL = ReadModifyWriteStateSpec("original", PickleCoder())
@@ -179,8 +178,7 @@ class ExactDuplicateState(beam.DoFn):
             return
         original, marked = split_exact_copies(group, original_state.read())
         original_state.write(original)
-        for article in marked:
-            yield beam.pvalue.TaggedOutput(COPIES, article) if article["duplicate_of"] else article
+        yield from marked
 
 
 class TakeFromOriginal(beam.DoFn):
@@ -248,8 +246,7 @@ class AttachToOriginals(beam.PTransform):
                 dependents | "KeyDependents" >> beam.Map(lambda r: (original_id(r), ("dependent", r))),
             )
             | "OriginalsAndDependents" >> beam.Flatten().with_output_types(KEYED)
-            | "AttachStage" >> Rekey()
-            | "Attach" >> beam.ParDo(TakeFromOriginal(self._take, self._horizon))
+            | "Attach" >> StatefulStage(TakeFromOriginal(self._take, self._horizon), alone=dependent_alone)
         )
 
 
@@ -311,6 +308,13 @@ class ResolveNearDuplicates(beam.DoFn):
             yield mark_copy(record, link[1], "near") if link else record
 
 
+def dependent_alone(key: str, value: tuple, ts: Timestamp) -> list:
+    """A dependent record whose original is not in the run goes out as it is; an original
+    nobody depends on gives nothing (it is not this stage's output)."""
+    kind, record = value
+    return [record] if kind == "dependent" else []
+
+
 def dedup_params(settings: Settings) -> tuple[SketchParams, Duration, Duration]:
     sketch_params = SketchParams(
         shingle_words=settings.get("dedup.shingle_words"),
@@ -331,15 +335,20 @@ class MarkExactDuplicates(beam.PTransform):
         _, self._settle, self._horizon = dedup_params(settings)
 
     def expand(self, articles):
-        marked = (
+        settle = self._settle
+
+        def only_copy(key: str, article: dict, ts: Timestamp) -> list:
+            return [TimestampedValue(article, settle_time(article, ts, settle))]
+
+        def split(article: dict):
+            return beam.pvalue.TaggedOutput(COPIES, article) if article["duplicate_of"] else article
+
+        return (
             articles
             | "KeyByContent" >> beam.Map(lambda a: (content_hash(a), a)).with_output_types(KEYED)
-            | "PickOriginal" >> beam.ParDo(ExactDuplicateState(self._settle, self._horizon)).with_outputs(
-                COPIES, main="originals")
+            | "PickOriginal" >> StatefulStage(ExactDuplicateState(settle, self._horizon), alone=only_copy)
+            | "SplitCopies" >> beam.Map(split).with_outputs(COPIES, main="originals")
         )
-        # Each output gets a stage of its own (see eventtime.Rekey): timer outputs feed more state.
-        return {"originals": marked.originals | "OriginalsStage" >> Rekey(),
-                COPIES: marked[COPIES] | "CopiesStage" >> Rekey()}
 
 
 class LinkNearDuplicates(beam.PTransform):
@@ -359,19 +368,24 @@ class LinkNearDuplicates(beam.PTransform):
             entry = near_entry(article, sk.shingles)
             return [(key, entry) for key in sk.band_keys]
 
+        settle = self._settle
+
+        def unlinked(key: str, value: tuple, ts: Timestamp) -> list:
+            kind, article = value
+            return [TimestampedValue(article, settle_time(article, ts, settle))] if kind == "article" else []
+
         links = (
             articles
             | "KeyByBand" >> beam.FlatMap(band_entries).with_output_types(KEYED)
-            | "BandStage" >> Rekey()
-            | "CompareInBand" >> beam.ParDo(NearDuplicateBand(self._threshold, self._horizon_days))
+            | "CompareInBand" >> StatefulStage(NearDuplicateBand(self._threshold, self._horizon_days),
+                                               alone=lambda key, entry, ts: ())
             | "AsLink" >> beam.MapTuple(lambda later, earlier: (later, ("link", earlier)))
         )
         keyed = articles | "KeyById" >> beam.Map(lambda a: (a["id"], ("article", a)))
         return (
             (keyed, links)
             | "ArticlesAndLinks" >> beam.Flatten().with_output_types(KEYED)
-            | "ResolveStage" >> Rekey()
-            | "Resolve" >> beam.ParDo(ResolveNearDuplicates(self._settle))
+            | "Resolve" >> StatefulStage(ResolveNearDuplicates(settle), alone=unlinked)
         )
 
 

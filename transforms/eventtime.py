@@ -11,12 +11,16 @@ then the watermark has passed it and windowed stages downstream would drop them 
 """
 from __future__ import annotations
 
+from typing import Any, Callable, Iterable, Iterator
+
 import apache_beam as beam
 from apache_beam.options.pipeline_options import StandardOptions
 from apache_beam.transforms.window import TimestampedValue
 from apache_beam.utils.timestamp import Duration, Timestamp
 
 EVENT_TIME = "event_time_us"
+# Keyed elements: the input type a stateful DoFn needs.
+KEYED = beam.typehints.Tuple[str, beam.typehints.Any]
 
 
 def stamp(article: dict, ts=beam.DoFn.TimestampParam) -> dict:
@@ -39,15 +43,59 @@ def settle_time(article: dict, ts: Timestamp, settle: Duration) -> Timestamp:
     return max(ts, event_time + settle)
 
 
-class Rekey(beam.PTransform):
-    """A fusion break in front of a stateful DoFn that reads another stateful DoFn's timer output.
+# Output of `StatefulStage`'s split for keys with a single element.
+_ALONE = "alone"
 
-    Python's in-process batch runner drops (or fails on) event-time timers of a stateful stage
-    fused behind another stage's timer output; a Reshuffle keeps each stateful DoFn in a stage of
-    its own. Streaming runners need no such break, and Reshuffle's once-firing trigger would drop
-    later elements there, so streaming pipelines pass elements straight through."""
+
+class _SplitLoneKeys(beam.DoFn):
+    """(key, [(value, event time)]) -> keys with several elements back as timestamped (key, value)
+    pairs (main output), and `alone(key, value, timestamp)` of keys with one (tagged output)."""
+
+    def __init__(self, alone: Callable[[Any, Any, Timestamp], Iterable] | None):
+        self._alone = alone
+
+    def process(self, group) -> Iterator:
+        key, values = group
+        values = list(values)
+        if self._alone is not None and len(values) == 1:
+            value, micros = values[0]
+            for record in self._alone(key, value, Timestamp(micros=micros)):
+                yield beam.pvalue.TaggedOutput(_ALONE, record)
+            return
+        for value, micros in values:
+            yield TimestampedValue((key, value), Timestamp(micros=micros))
+
+
+class StatefulStage(beam.PTransform):
+    """(key, value) elements -> the outputs of the stateful `dofn` (one PCollection).
+
+    Batch runs group the elements by key first (timestamps kept). The grouping is the stage
+    boundary Python's in-process batch runner needs in front of a DoFn with event-time timers
+    (fused behind another stateful stage's timer output, its timers are dropped), it hands all
+    of a key's elements to one bundle, and it shows which keys hold a single element. With
+    bounded input and state empty at the start, such a key never meets another element, so
+    `alone(key, value, timestamp)` gives its records without touching state. That is most keys
+    of the dedup stages (a band key or a content hash is shared only by copies), and a state
+    request costs about a millisecond on the batch runner (a gRPC round trip to the runner
+    process, or the state cache weighing the value by walking every loaded module). Streaming
+    runners hand elements straight to the DoFn: any key may still receive a later element."""
+
+    def __init__(self, dofn: beam.DoFn, alone: Callable[[Any, Any, Timestamp], Iterable] | None = None):
+        super().__init__()
+        self._dofn = dofn
+        self._alone = alone
 
     def expand(self, keyed):
+        stateful = beam.ParDo(self._dofn)
         if keyed.pipeline.options.view_as(StandardOptions).streaming:
-            return keyed
-        return keyed | "FusionBreak" >> beam.Reshuffle()
+            return keyed | "State" >> stateful
+        parts = (
+            keyed
+            | "KeepEventTime" >> beam.MapTuple(lambda key, value, ts=beam.DoFn.TimestampParam: (key, (value, ts.micros)))
+            | "GroupByKey" >> beam.GroupByKey()
+            | "SplitLoneKeys" >> beam.ParDo(_SplitLoneKeys(self._alone)).with_outputs(_ALONE, main="shared")
+        )
+        decided = parts.shared | "Ungrouped" >> beam.Map(lambda kv: kv).with_output_types(KEYED) | "State" >> stateful
+        if self._alone is None:
+            return decided
+        return (decided, parts[_ALONE]) | "WithLoneKeys" >> beam.Flatten()

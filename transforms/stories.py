@@ -23,13 +23,14 @@ from typing import Iterable, Iterator
 import apache_beam as beam
 from apache_beam.coders import PickleCoder
 from apache_beam.transforms.timeutil import TimeDomain
+from apache_beam.transforms.window import TimestampedValue
 from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateSpec, TimerSpec, on_timer
 from apache_beam.utils.timestamp import Duration, Timestamp
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsmon.transforms import records
-from newsmon.transforms.dedup import KEYED, days_apart, original_rank
-from newsmon.transforms.eventtime import Rekey, settle_time
+from newsmon.transforms.dedup import days_apart, original_rank
+from newsmon.transforms.eventtime import KEYED, StatefulStage, settle_time
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sketches import words
 
@@ -306,8 +307,7 @@ class AssignStories(beam.PTransform):
         return (
             articles
             | "KeyByLanguage" >> beam.Map(lambda a: (a.get("language") or "und", a)).with_output_types(KEYED)
-            | "ClusterStage" >> Rekey()
-            | "Cluster" >> beam.ParDo(AssignStoryState(self._params, self._settle, self._horizon))
+            | "Cluster" >> StatefulStage(AssignStoryState(self._params, self._settle, self._horizon))
         )
 
 
@@ -319,10 +319,14 @@ class CollectStories(beam.PTransform):
         self._settle, self._horizon = _durations(settings)
 
     def expand(self, articles):
+        settle = self._settle
+
+        def single_article(story_id: str, member: dict, ts: Timestamp) -> list:
+            return [TimestampedValue(story_record(story_id, [member]), ts + settle)]
+
         return (
             articles
             | "WithStory" >> beam.Filter(lambda a: a.get("story_id"))
             | "KeyByStory" >> beam.Map(lambda a: (a["story_id"], story_member(a))).with_output_types(KEYED)
-            | "CollectStage" >> Rekey()
-            | "Collect" >> beam.ParDo(CollectStoryState(self._settle, self._horizon))
+            | "Collect" >> StatefulStage(CollectStoryState(self._settle, self._horizon), alone=single_article)
         )
