@@ -77,7 +77,9 @@ class StatefulStage(beam.PTransform):
     `alone(key, value, timestamp)` gives its records without touching state. That is most keys
     of the dedup stages (a band key or a content hash is shared only by copies), and a state
     request costs about a millisecond on the batch runner (a gRPC round trip to the runner
-    process, or the state cache weighing the value by walking every loaded module). Streaming
+    process, or the state cache weighing the value by walking every loaded module). That runner
+    also runs a stateful stage on a single worker, so the records are reshuffled after it and the
+    stages that follow (the model) spread over all workers again. Streaming
     runners hand elements straight to the DoFn: any key may still receive a later element."""
 
     def __init__(self, dofn: beam.DoFn, alone: Callable[[Any, Any, Timestamp], Iterable] | None = None):
@@ -96,6 +98,7 @@ class StatefulStage(beam.PTransform):
             | "SplitLoneKeys" >> beam.ParDo(_SplitLoneKeys(self._alone)).with_outputs(_ALONE, main="shared")
         )
         decided = parts.shared | "Ungrouped" >> beam.Map(lambda kv: kv).with_output_types(KEYED) | "State" >> stateful
-        if self._alone is None:
-            return decided
-        return (decided, parts[_ALONE]) | "WithLoneKeys" >> beam.Flatten()
+        if self._alone is not None:
+            decided = (decided, parts[_ALONE]) | "WithLoneKeys" >> beam.Flatten()
+        # The batch runner gives a stateful stage one worker: what follows (the model) spreads again.
+        return decided | "Spread" >> beam.Reshuffle()
