@@ -1,4 +1,4 @@
-"""How many DirectRunner worker processes a batch run gets, and the Beam options that say so.
+"""How many worker processes a batch run gets on Beam's local batch runner, and the options that say so.
 
 spaCy holds the GIL for most of its work, so a second core only helps as a second process
 (`multi_processing`: SDK worker processes fed over gRPC, each loading the model once). Starting
@@ -46,7 +46,10 @@ def direct_runner_args(settings: Settings, inputs: list[str]) -> list[str]:
     """DirectRunner flags: in-process for one worker, worker processes for more."""
     workers = batch_workers(settings.get("runner.workers"), inputs,
                             settings.get("runner.auto_bytes_per_worker"), available_cpus())
-    args = ["--direct_num_workers", str(workers)]
+    # The runner is named: left to choose, Beam's DirectRunner first tries Prism, fails to download
+    # it (seconds lost on every run, and a web request an air-gapped server should not see), and
+    # only then falls back to this one.
+    args = ["--runner", "FnApiRunner", "--direct_num_workers", str(workers)]
     if workers > 1:
         # Worker processes with the state cache off: the cache weighs every value it stores by
         # walking the interpreter's modules (milliseconds each with spaCy loaded), and dedup and

@@ -34,14 +34,14 @@ def test_a_configured_number_is_used_as_it_is():
 
 def test_runner_args_for_seed_run_stay_in_process():
     args = direct_runner_args(load_settings(), seed_files())
-    assert args == ["--direct_num_workers", "1"]
+    assert args == ["--runner", "FnApiRunner", "--direct_num_workers", "1"]
 
 
 def test_two_workers_run_as_processes(tmp_path):
     config = tmp_path / "two.yaml"
     config.write_text("runner:\n  workers: 2\n")
     args = direct_runner_args(load_settings(config), seed_files())
-    assert args == ["--direct_num_workers", "2", "--direct_running_mode", "multi_processing",
+    assert args == ["--runner", "FnApiRunner", "--direct_num_workers", "2", "--direct_running_mode", "multi_processing",
                     "--max_cache_memory_usage_mb=0"]
 
 
