@@ -211,8 +211,8 @@ class StoryIndex:
 
         Postings are skipped cheapest first (long list, small article weight) while the skipped
         terms' share of any story's score, at most the norm of their article weights per vector,
-        stays under `_SKIPPED_SHARE` of the threshold; a story found only there cannot reach it, and a story
-        found elsewhere stays a candidate if its summed score plus that share can."""
+        stays under `_SKIPPED_SHARE` of the threshold: a story found only there cannot reach it,
+        and a story found elsewhere stays a candidate if its summed score plus that share can."""
         weight = self.params.entity_weight
         floor = self.params.threshold * (1 - _ROUNDING_MARGIN) - _ROUNDING_MARGIN
         items = []

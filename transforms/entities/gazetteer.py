@@ -48,8 +48,8 @@ def _is_generic(name: str) -> bool:
 def _alternate_keys(cities: list[dict]) -> list[list[str]]:
     """Per city, the index keys of its alternate names worth indexing: capitalised names, not
     romanised codes or digits, not generic words. Cheap tests first, then one fold for all."""
-    kept = [[name for name in city["alternatenames"] if len(name) >= 3 and name[0].isupper() and _DIGIT.search(name) is None]
-            for city in cities]
+    kept = [[name for name in city["alternatenames"]
+             if len(name) >= 3 and name[0].isupper() and _DIGIT.search(name) is None] for city in cities]
     folded = iter(fold_all([name for names in kept for name in names]))
     return [[folded_key(f) for f in [next(folded) for _ in names] if not _generic_folded(f)] for names in kept]
 
