@@ -81,3 +81,11 @@ def test_tree_memory_counts_this_process_and_a_child():
         child.wait()
     assert 0 < alone_pss <= alone_rss
     assert with_child[0] >= alone_rss + 150 and with_child[1] >= alone_pss + 150
+
+
+def test_story_index_benchmark_times_index_and_scan_on_the_same_state():
+    from benchmarks.story_index import measure
+    row = measure(120, 20, "bbc")
+    assert row["docs"] == 120 and 0 < row["open_stories"] <= 120
+    assert row["same_choices"] is True
+    assert row["probe_index_ms"] > 0 and row["probe_scan_ms"] > 0 and row["scan_over_index"] > 0

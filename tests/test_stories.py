@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import json
+import pickle
 import random
+import re
 from pathlib import Path
 
+from benchmarks.corpus import bbc_articles
 from conftest import read_jsonl
-from newsmon.transforms.stories import StoryParams, cluster
+from newsmon.transforms.stories import StoryIndex, StoryParams, cluster
 
 
 def test_seed_stories(seed_run):
@@ -36,3 +39,36 @@ def test_story_assignment_ignores_input_order(seed_run):
         random.Random(seed).shuffle(shuffled)
         assert cluster(shuffled, params) == first
     assert first == {a["id"]: a["story_id"] for a in articles}
+
+
+def test_story_index_joins_the_story_a_scan_of_all_open_stories_picks():
+    """The inverted index only narrows whom to score: on 400 BBC articles every article joins
+    the story (or starts a new one) exactly as scoring every open story would. Articles carry
+    their capitalised names as entities (so entity postings count too) and dates over two
+    weeks (so the window filters); half-way the index goes through pickling, as Beam state
+    does, and expires the oldest stories."""
+    names = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+")
+    articles = [
+        {"id": f"bbc-{i}", "title": a.title, "text": "\n".join(a.paragraphs),
+         "published_at": f"2024-03-{1 + i % 14:02d}T09:00:00Z",
+         "entities": [{"type": "NAME", "name": name} for name in set(names.findall(a.text))]}
+        for i, a in enumerate(bbc_articles()[:400])
+    ]
+    index = StoryIndex(StoryParams())
+    index.observe(articles)
+    joined = 0
+    for i, article in enumerate(articles):
+        if i == 200:
+            index = pickle.loads(pickle.dumps(index))
+            index.expire(before_us=50)
+            assert index.stories and all(story.last_event_us >= 50 for story in index.stories.values())
+        vector, entities = index.vectors(article)
+        scanned = index.best_match(index.stories.values(), vector, entities, article["published_at"])
+        open_stories = set(index.stories)
+        story_id = index.assign(article, event_us=i)
+        if scanned is None:
+            assert story_id not in open_stories
+        else:
+            joined += 1
+            assert story_id == scanned.story_id
+    assert joined >= 100

@@ -35,6 +35,11 @@ class Entity:
         return (KIND_PRIORITY[self.kind], -self.population)
 
 
+def _append_new(entries: list[Entity], entity: Entity) -> None:
+    if entity not in entries:
+        entries.append(entity)
+
+
 @dataclass
 class Catalog:
     """Normalised alias -> entities sharing it (best first), plus the surface forms to match.
@@ -48,19 +53,24 @@ class Catalog:
     match_forms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     by_id: dict[str, Entity] = field(default_factory=dict)
 
-    def add(self, entity: Entity, aliases: list[str], matchable: bool = False, weak: bool = False) -> None:
+    def add(self, entity: Entity, aliases: list[str], matchable: bool = False) -> None:
         """Index `entity` under its name and aliases; `matchable` ones are also searched for in text."""
         known = self.by_id.setdefault(entity.id, entity)
-        index = self.weak_by_key if weak else self.by_key
-        for alias in (entity.name, *aliases) if not weak else aliases:
+        for alias in (entity.name, *aliases):
             key = name_key(alias)
             if not key:
                 continue
-            entries = index[key]
-            if known not in entries:
-                entries.append(known)
+            _append_new(self.by_key[key], known)
             if matchable:
                 self.match_forms[known.id].update({alias, strip_accents(alias)})
+
+    def add_weak(self, entity: Entity, keys: list[str]) -> None:
+        """Index `entity` under the keys (see `name_key`; empty ones are skipped) of its weak
+        alternate names; the caller computes them, as it folds each name once anyway."""
+        known = self.by_id.setdefault(entity.id, entity)
+        for key in keys:
+            if key:
+                _append_new(self.weak_by_key[key], known)
 
     def finish(self) -> "Catalog":
         """Order each key's entities by rank once, so lookups stay cheap. Where a region's name is

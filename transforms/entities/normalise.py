@@ -16,26 +16,55 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 _SLUG_SEP = re.compile(r"[^a-z0-9]+")
 
 
+class _WithoutCombiningMarks(dict):
+    """A `str.translate` table deleting combining marks, filled one code point at a time: the
+    catalog folds hundreds of thousands of GeoNames names per build, and a C-level translate
+    is several times faster than testing each character in Python."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_DROP_COMBINING = _WithoutCombiningMarks()
+
+
 def strip_accents(text: str) -> str:
     """"Brasília" -> "Brasilia": how names are often typed in English text."""
     if text.isascii():
         return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFKD", text).translate(_DROP_COMBINING))
 
 
 def fold(text: str) -> str:
-    """Compatibility-normalised, accent-free, case-folded text."""
+    """Compatibility-normalised, accent-free, case-folded text (NFKD alone suffices: it is the
+    same for a string and its NFKC form)."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return unicodedata.normalize("NFKD", text).translate(_DROP_COMBINING).casefold()
+
+
+def fold_all(texts: list[str]) -> list[str]:
+    """`fold` of each text, in one pass over their concatenation (the catalog folds 350,000
+    GeoNames names per build). Exact: folding works character by character, and the line break
+    joining the texts starts anew the reordering of combining marks; a text holding a line break
+    itself is caught by the count and folded alone."""
+    folded = fold("\n".join(texts)).split("\n")
+    return folded if len(folded) == len(texts) else [fold(text) for text in texts]
+
+
+def folded_key(folded: str) -> str:
+    """`name_key` of text already folded, for callers that need the folded form too."""
+    stripped = folded.strip()
+    if stripped.startswith("the"):
+        stripped = _LEADING_ARTICLE.sub("", stripped)
+    return _NOT_ALNUM.sub("", stripped)
 
 
 def name_key(text: str) -> str:
     """The lookup key of a name: folded, without a leading article, letters and digits only."""
-    folded = _LEADING_ARTICLE.sub("", fold(text).strip())
-    return _NOT_ALNUM.sub("", folded)
+    return folded_key(fold(text))
 
 
 def slug(text: str) -> str:
