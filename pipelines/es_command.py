@@ -5,8 +5,9 @@ import argparse
 import subprocess
 from pathlib import Path
 
-from newsmon.pipelines.cli_common import add_config_argument, add_es_url_argument, add_index_prefix_argument, fail
-from newsmon.transforms.es_connection import es_settings, make_client, redact_url, unreachable_reason
+from newsmon.pipelines.cli_common import (START_NODE, add_config_argument, add_es_url_argument,
+                                          add_index_prefix_argument, connect_es, fail)
+from newsmon.transforms.es_connection import make_client, redact_url
 from newsmon.transforms.es_templates import install_templates
 from newsmon.transforms.settings import ConfigError, load_settings
 
@@ -44,12 +45,9 @@ def handle_node(args: argparse.Namespace) -> int:
 
 def handle_setup(args: argparse.Namespace) -> int:
     try:
-        es = es_settings(load_settings(args.config), args.es_url, args.index_prefix)
+        es = connect_es(load_settings(args.config), args, START_NODE)
     except ConfigError as exc:
         return fail("es", str(exc))
-    reason = unreachable_reason(es)
-    if reason:
-        return fail("es", f"Elasticsearch is not reachable at {redact_url(es.url)} ({reason}); run `newsmon es start`")
     with make_client(es) as client:
         created = install_templates(client, es.index_prefix)
     print(f"newsmon es setup: index templates {es.index_prefix}-* installed at {redact_url(es.url)}"

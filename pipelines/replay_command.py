@@ -5,8 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from newsmon.pipelines.cli_common import add_config_argument, add_es_url_argument, fail
-from newsmon.transforms.es_connection import es_settings, make_client, redact_url, unreachable_reason
+from newsmon.pipelines.cli_common import START_NODE, add_config_argument, add_es_url_argument, connect_es, fail
+from newsmon.transforms.es_connection import make_client, redact_url
 from newsmon.transforms.es_spool import count_spooled, replay, spooled_entries
 from newsmon.transforms.es_templates import install_templates
 from newsmon.transforms.es_writer import BulkOptions, BulkWriter
@@ -38,7 +38,6 @@ def _prefixes(directory: Path) -> set[str]:
 def handle(args: argparse.Namespace) -> int:
     try:
         settings = load_settings(args.config)
-        es = es_settings(settings, args.es_url)
     except ConfigError as exc:
         return fail("replay", str(exc))
     directory = Path(args.spool or settings.get("elasticsearch.spool_dir") or DEFAULT_SPOOL)
@@ -49,10 +48,10 @@ def handle(args: argparse.Namespace) -> int:
     if not waiting:
         print(f"newsmon replay: nothing spooled in {directory}")
         return 0
-    reason = unreachable_reason(es)
-    if reason:
-        return fail("replay", f"Elasticsearch is not reachable at {redact_url(es.url)} ({reason}); "
-                    f"the {waiting} spooled document(s) stay in {directory}")
+    try:
+        es = connect_es(settings, args, f"{START_NODE}, then replay again")
+    except ConfigError as exc:
+        return fail("replay", f"{exc}; the {waiting} spooled document(s) stay in {directory}")
     options = BulkOptions.from_settings(settings)
     with make_client(es) as client:
         for prefix in sorted(_prefixes(directory)):

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from elasticsearch import ApiError, TransportError
 
-from newsmon.pipelines.cli_common import add_config_argument, add_es_url_argument, add_index_prefix_argument, fail
-from newsmon.transforms.es_connection import es_settings, make_client, redact_url, unreachable_reason
+from newsmon.pipelines.cli_common import (START_NODE, add_config_argument, add_es_url_argument,
+                                          add_index_prefix_argument, connect_es, fail)
+from newsmon.transforms.es_connection import make_client, redact_url
 from newsmon.transforms.report import render_report, report_data
 from newsmon.transforms.settings import ConfigError, load_settings
 
@@ -27,13 +28,9 @@ def add_parser(sub) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     try:
-        es = es_settings(load_settings(args.config), args.es_url, args.index_prefix)
+        es = connect_es(load_settings(args.config), args, f"{START_NODE}; `make run` starts it and indexes the seeds")
     except ConfigError as exc:
         return fail("report", str(exc))
-    reason = unreachable_reason(es)
-    if reason:
-        return fail("report",
-                    f"Elasticsearch is not reachable at {redact_url(es.url)} ({reason}); run `newsmon es start`")
     try:
         with make_client(es) as client:
             data = report_data(client, es.index_prefix)

@@ -11,10 +11,10 @@ from pathlib import Path
 from elasticsearch import ApiError, TransportError
 
 from newsmon.pipelines.batch import INDEX_FAILURES, RunOptions, run_pipeline
-from newsmon.pipelines.cli_common import add_config_argument, add_es_url_argument, add_index_prefix_argument, fail
+from newsmon.pipelines.cli_common import (START_NODE, add_config_argument, add_es_url_argument,
+                                          add_index_prefix_argument, connect_es, fail)
 from newsmon.transforms.alerts import rules_for_run
-from newsmon.transforms.es_connection import (EsSettings, es_settings, make_client, redact_url, refresh_and_count,
-                                              unreachable_reason)
+from newsmon.transforms.es_connection import EsSettings, make_client, redact_url, refresh_and_count
 from newsmon.transforms.es_spool import count_spooled, spool_dir
 from newsmon.transforms.es_templates import install_templates
 from newsmon.transforms.inputs import InputError, expand_inputs
@@ -66,14 +66,10 @@ def handle(args: argparse.Namespace) -> int:
     if args.no_es and not args.output:
         return fail("run", "--no-es without --output writes nothing; add --output DIR")
     try:
-        es = None if args.no_es else es_settings(settings, args.es_url, args.index_prefix)
+        es = None if args.no_es else connect_es(settings, args, f"{START_NODE}, or pass --no-es")
     except ConfigError as exc:
         return fail("run", str(exc))
     if es is not None:
-        reason = unreachable_reason(es)
-        if reason:
-            return fail("run", f"Elasticsearch is not reachable at {redact_url(es.url)} ({reason}); "
-                        "run `newsmon es start` or pass --no-es")
         with make_client(es) as client:
             install_templates(client, es.index_prefix)
     output_dir = args.output or tempfile.mkdtemp(prefix="newsmon-run-")

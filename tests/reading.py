@@ -4,13 +4,13 @@ from __future__ import annotations
 import functools
 import gzip
 import http.server
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from conftest import SHARED
+from local_http import serving
 from newsmon.transforms import records
 from newsmon.transforms.normalise import read_articles
 from newsmon.transforms.settings import Settings, load_settings
@@ -91,11 +91,5 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 def feed_server():
     """A local HTTP server on 127.0.0.1 serving the real-world feed captures, plus a gzipped
     feed and redirects."""
-    handler = functools.partial(_Handler, directory=str(REALWORLD))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(functools.partial(_Handler, directory=str(REALWORLD))) as url:
+        yield url

@@ -2,40 +2,25 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import contextmanager
+from typing import Iterator
 
 from conftest import SEEDS, read_jsonl, run_newsmon
+from local_http import StandIn, serving
 
 
-class Receiver:
-    """A local HTTP server that records POST bodies and answers with `status`."""
+@contextmanager
+def receiving(status: int) -> Iterator[tuple[str, list[dict]]]:
+    """A local webhook endpoint answering `status`: its URL, and the POST bodies it received."""
+    bodies: list[dict] = []
 
-    def __init__(self, status: int):
-        self.bodies: list[dict] = []
-        receiver = self
+    class Handler(StandIn):
+        def do_POST(self):  # noqa: N802  (http.server's naming)
+            bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.answer(status)
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers["Content-Length"])
-                receiver.bodies.append(json.loads(self.rfile.read(length)))
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+    with serving(Handler) as url:
+        yield f"{url}/hook", bodies
 
 
 def run_with_webhook(tmp_path, url: str, fmt: str, retries: int = 2):
@@ -53,28 +38,28 @@ def run_with_webhook(tmp_path, url: str, fmt: str, retries: int = 2):
 
 
 def test_each_alert_is_posted_exactly_once(tmp_path):
-    with Receiver(200) as receiver:
-        out = run_with_webhook(tmp_path, receiver.url, "json")
+    with receiving(200) as (url, bodies):
+        out = run_with_webhook(tmp_path, url, "json")
     alerts = read_jsonl(out / "alerts.jsonl")
     assert len(alerts) == 3
-    assert sorted(body["id"] for body in receiver.bodies) == sorted(a["id"] for a in alerts)
+    assert sorted(body["id"] for body in bodies) == sorted(a["id"] for a in alerts)
     assert read_jsonl(out / "deadletter.jsonl") == []
 
 
 def test_slack_payload_is_the_message(tmp_path):
-    with Receiver(200) as receiver:
-        out = run_with_webhook(tmp_path, receiver.url, "slack")
+    with receiving(200) as (url, bodies):
+        out = run_with_webhook(tmp_path, url, "slack")
     messages = sorted(a["message"] for a in read_jsonl(out / "alerts.jsonl"))
-    assert sorted(body["text"] for body in receiver.bodies) == messages
-    assert all(set(body) == {"text"} for body in receiver.bodies)
+    assert sorted(body["text"] for body in bodies) == messages
+    assert all(set(body) == {"text"} for body in bodies)
 
 
 def test_failing_server_is_retried_then_dead_lettered(tmp_path):
-    with Receiver(500) as receiver:
-        out = run_with_webhook(tmp_path, receiver.url, "json", retries=2)
+    with receiving(500) as (url, bodies):
+        out = run_with_webhook(tmp_path, url, "json", retries=2)
     alerts = read_jsonl(out / "alerts.jsonl")
     assert len(alerts) == 3
-    assert sorted(body["id"] for body in receiver.bodies) == sorted(a["id"] for a in alerts for _ in range(3))
+    assert sorted(body["id"] for body in bodies) == sorted(a["id"] for a in alerts for _ in range(3))
     failures = read_jsonl(out / "deadletter.jsonl")
     assert sorted(f["alert"]["id"] for f in failures) == sorted(a["id"] for a in alerts)
     assert all(f["stage"] == "deliver" and "3 attempt(s) failed, last: HTTP 500" in f["reason"] for f in failures)
@@ -84,8 +69,8 @@ def test_failing_server_is_retried_then_dead_lettered(tmp_path):
 
 
 def test_unreachable_server_is_dead_lettered(tmp_path):
-    with Receiver(200) as closed:
-        url = closed.url
+    with receiving(200) as (url, _):
+        pass
     out = run_with_webhook(tmp_path, url, "json", retries=1)
     failures = read_jsonl(out / "deadletter.jsonl")
     assert len(failures) == 3 and all(f["stage"] == "deliver" for f in failures)

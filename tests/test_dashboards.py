@@ -1,7 +1,8 @@
 """The dashboards: Kibana saved objects checked against the real indices of a seed run, the import/export
 commands against a local stand-in for Kibana's API, and the offline report rendered in headless Chromium.
 
-The node runs on port 9252 for this module only (stopped at its end, before test_elasticsearch.py starts its own).
+The node runs on port 9252 for this module only (stopped at its end, before test_elasticsearch.py starts its own;
+see es_node.py).
 """
 from __future__ import annotations
 
@@ -10,19 +11,18 @@ import os
 import re
 import subprocess
 import sys
-import threading
 from contextlib import contextmanager
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from elasticsearch import Elasticsearch
 
 from conftest import REPO, SEEDS, read_jsonl, run_newsmon
 from dashboards_support import (chart_states, console_errors, data_view_indices, equivalent_request, field_uses,
                                 hand_made_documents, has_data, page_errors, parse_ndjson, render_dom)
+from es_node import node_fixtures
+from local_http import StandIn, serving
 from newsmon.transforms import records
 from newsmon.transforms.dashboard import CHARTS, USABLE_TYPES
 from newsmon.transforms.es_connection import EsSettings, make_client
@@ -30,7 +30,6 @@ from newsmon.transforms.es_templates import install_templates
 from newsmon.transforms.es_writer import BulkWriter
 from newsmon.transforms.kibana_objects import saved_objects, to_ndjson
 from newsmon.transforms.report import render_report
-from test_elasticsearch import running_node
 
 PORT = 9252
 PREFIX = "dash"          # the real seed run
@@ -39,17 +38,7 @@ NDJSON = REPO / "deploy" / "kibana" / "newsmon.ndjson"
 VISUALIZATION_TYPES = ("lens", "map", "search")
 
 
-@pytest.fixture(scope="module")
-def es_url(tmp_path_factory) -> str:
-    with running_node(PORT, tmp_path_factory.mktemp("dash-node")) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def es(es_url) -> Elasticsearch:
-    client = Elasticsearch(es_url)
-    yield client
-    client.close()
+es_url, es = node_fixtures(PORT)
 
 
 @pytest.fixture(scope="module")
@@ -262,7 +251,7 @@ def test_report_without_a_node_fails_with_one_line(tmp_path):
 
 # Import and export against a stand-in for Kibana's saved objects API ----------------------------------
 
-class KibanaStandIn(BaseHTTPRequestHandler):
+class KibanaStandIn(StandIn):
     """Records every request; answers like Kibana 8 (import summary, export NDJSON, or a configured error)."""
 
     requests: list[dict] = []
@@ -285,14 +274,7 @@ class KibanaStandIn(BaseHTTPRequestHandler):
             kind = "application/json"
         else:
             payload, kind = NDJSON.read_bytes(), "application/ndjson"
-        self.send_response(self.status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args):
-        pass
+        self.answer(self.status, payload, kind)
 
 
 def multipart_file(headers, body: bytes) -> tuple[str, bytes]:
@@ -307,14 +289,8 @@ def multipart_file(headers, body: bytes) -> tuple[str, bytes]:
 @contextmanager
 def kibana_stand_in(status: int = 200, refused: tuple[dict, ...] = ()):
     KibanaStandIn.requests, KibanaStandIn.status, KibanaStandIn.refused = [], status, list(refused)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), KibanaStandIn)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(KibanaStandIn) as url:
+        yield url
 
 
 def run_with_env(env: dict, *args: str) -> subprocess.CompletedProcess:

@@ -1,7 +1,6 @@
 """Elasticsearch, against the real node that deploy/elasticsearch/es.sh runs (started here, stopped at the end).
 
-The node listens on port 9250 (9251 for the node these tests stop on purpose), so a node a developer runs
-on the default 9200 is left alone. Each node keeps its data in a temporary directory: counts start at zero.
+The node listens on port 9250 (9251 for the node these tests stop on purpose), see es_node.py.
 """
 from __future__ import annotations
 
@@ -9,60 +8,27 @@ import json
 import re
 import subprocess
 import sys
-import threading
 import time
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from elasticsearch import Elasticsearch
 
 from conftest import REPO, SEEDS, read_jsonl, run_newsmon
+from es_node import es_sh, index_counts, node_fixtures, running_node
+from local_http import EsStandIn, serving
 from newsmon.transforms import records
 from newsmon.transforms.es_connection import EsSettings, es_settings, make_client, redact_url
 from newsmon.transforms.es_documents import to_document
+from newsmon.transforms.es_spool import Spool
 from newsmon.transforms.es_templates import install_templates, load_templates
 from newsmon.transforms.es_writer import BulkOptions, BulkWriter
 from newsmon.transforms.settings import ConfigError, load_settings
 
-ES_SH = REPO / "deploy" / "elasticsearch" / "es.sh"
 PORT = 9250
 SPARE_PORT = 9251
 
-
-def es_sh(action: str, port: int, home: Path) -> str:
-    result = subprocess.run(["bash", str(ES_SH), action, "--port", str(port), "--home", str(home)],
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, f"es.sh {action} failed:\n{result.stderr[-3000:]}"
-    return result.stdout
-
-
-@contextmanager
-def running_node(port: int, home: Path):
-    url = es_sh("start", port, home).strip().splitlines()[-1]
-    try:
-        yield url
-    finally:
-        es_sh("stop", port, home)
-
-
-@pytest.fixture(scope="session")
-def es_url(tmp_path_factory) -> str:
-    with running_node(PORT, tmp_path_factory.mktemp("es-node")) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def es(es_url) -> Elasticsearch:
-    client = Elasticsearch(es_url)
-    yield client
-    client.close()
-
-
-def index_counts(es: Elasticsearch, prefix: str) -> dict[str, int]:
-    es.indices.refresh(index=f"{prefix}-*")
-    return {name: es.count(index=f"{prefix}-{name}")["count"] for name in records.OUTPUTS}
+es_url, es = node_fixtures(PORT)
 
 
 def field_type(mapping: dict, dotted: str) -> str:
@@ -246,7 +212,7 @@ def test_stopping_the_node_during_a_run_loses_nothing(tmp_path):
     assert "index failures" in stdout
 
 
-class FlakyBulkServer(BaseHTTPRequestHandler):
+class FlakyBulkServer(EsStandIn):
     """A stand-in for a busy cluster: rejects the first request (429), then one document (429), then takes all."""
 
     bodies: list[bytes] = []
@@ -266,31 +232,16 @@ class FlakyBulkServer(BaseHTTPRequestHandler):
         else:
             status, answer = 200, {"took": 1, "errors": False,
                                    "items": [{"index": {"status": 201}} for _ in range(docs)]}
-        payload = json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("X-Elastic-Product", "Elasticsearch")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        self.answer_json(status, answer)
 
     do_PUT = do_POST  # the client sends _bulk as PUT
-
-    def log_message(self, *args):
-        pass
 
 
 @contextmanager
 def flaky_server():
     FlakyBulkServer.bodies = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyBulkServer)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(FlakyBulkServer) as url:
+        yield url
 
 
 def test_rejections_are_retried_with_exponential_backoff():
@@ -325,6 +276,37 @@ def test_unreachable_elasticsearch_fails_fast_with_one_line_and_no_secret(tmp_pa
     (line,) = [line for line in result.stderr.splitlines() if line.strip()]
     assert "newsmon es start" in line and "--no-es" in line and "s3cret" not in line
     assert not (tmp_path / "articles.jsonl").exists()
+
+
+class RefusingCluster(EsStandIn):
+    """A cluster that answers every request with 401, as a secured one does to wrong credentials."""
+
+    def do_GET(self):  # noqa: N802  (http.server's naming)
+        self.answer_json(401, {"error": {"type": "security_exception", "reason": "unable to authenticate"},
+                               "status": 401})
+
+
+def test_every_command_says_how_to_reach_elasticsearch(tmp_path):
+    """es setup, report, replay and run share one check: one line, the URL, and the fix for a node that
+    does not answer (start it, or another --es-url) or for credentials it refuses (which variables)."""
+    spool = Spool(str(tmp_path / "spool"), "news-articles")
+    spool.add("news-articles", {"id": "a1", "title": "t"}, {"id": "d1"}, "news-deadletter")
+    spool.close()
+    commands = {"es": ["es", "setup"], "report": ["report", "--output", str(tmp_path / "r.html")],
+                "replay": ["replay", "--spool", str(tmp_path / "spool")],
+                "run": ["run", str(SEEDS), "--output", str(tmp_path / "out")]}
+    with serving(RefusingCluster) as refusing:
+        for name, args in commands.items():
+            down = run_newsmon(*args, "--es-url", "http://127.0.0.1:9", check=False)
+            refused = run_newsmon(*args, "--es-url", refusing, check=False)
+            for result in (down, refused):
+                (line,) = result.stderr.strip().splitlines()
+                assert result.returncode == 2 and line.startswith(f"newsmon {name}: error: Elasticsearch"), line
+            assert "not reachable at http://127.0.0.1:9 " in down.stderr
+            assert "`newsmon es start`" in down.stderr and "--es-url" in down.stderr
+            assert "refused the credentials (HTTP 401)" in refused.stderr and "NEWSMON_ES_API_KEY" in refused.stderr
+            assert "es start" not in refused.stderr
+    assert not (tmp_path / "r.html").exists() and not (tmp_path / "out" / "articles.jsonl").exists()
 
 
 def test_setup_installs_templates_idempotently(es, es_url):

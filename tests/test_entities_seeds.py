@@ -79,6 +79,33 @@ def test_short_names_resolve_to_full_names(articles):
     assert "Pashinyan" in by_name(articles["003"])["Nikol Pashinyan"]["mentions"]
 
 
+def test_a_name_the_title_cuts_short_is_still_the_full_name(articles):
+    """002's title ends on "Basel Haj Jasem", which the model splits there into the person "Basel Haj" and
+    the place "Jasem" (a Syrian town); the text names him in full, so every piece is him."""
+    article = articles["002"]
+    assert article["title"].endswith("Basel Haj Jasem")
+    jasem = by_name(article)["Basel Haj Jasem"]
+    assert jasem["count"] == 3 and set(jasem["mentions"]) == {"Basel Haj Jasem", "Haj Jasem"}
+    names = {e["name"] for e in article["entities"]}
+    assert "Basel Haj" not in names and "Jāsim" not in names and "Jāsim" not in article["places"]
+
+
+def test_every_place_is_named_in_its_own_article(articles, seed_run):
+    """001 and 004 are one story; each keeps its own places (Riga is named in 001 only, Gaziantep in
+    both), and the events are located at places of their own article (or its dateline)."""
+    for prefix, article in articles.items():
+        body = f"{article['title']}\n\n{article['text']}"
+        for entity in article["entities"]:
+            if entity["type"] in ("GPE", "LOC", "FAC"):
+                assert all(mention in body for mention in entity["mentions"]), (prefix, entity)
+    assert "Riga" in articles["001"]["places"] and "Riga" not in articles["004"]["places"]
+    assert "Gaziantep" in articles["001"]["places"] and "Gaziantep" in articles["004"]["places"]
+    places = {a["id"]: {e["name"] for e in a["entities"] if e["type"] in ("GPE", "LOC", "FAC")} | {a["place"]}
+              for a in articles.values()}
+    located = [e for e in read_jsonl(seed_run / "events.jsonl") if e.get("location")]
+    assert located and all(e["location"]["name"] in places[e["article_id"]] for e in located)
+
+
 def test_organisations_take_canonical_names(articles):
     assert "OSCE Minsk Group" in articles["000"]["orgs"]
     minsk = by_name(articles["001"])["OSCE Minsk Group"]

@@ -2,9 +2,7 @@
 loops, byte-dripping servers, oversized and hostile XML. Served by a real HTTP server on 127.0.0.1."""
 from __future__ import annotations
 
-import http.server
 import socket
-import threading
 import time
 
 import feedparser
@@ -12,6 +10,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from bad_inputs import BAD
+from local_http import StandIn, serving
 from reading import read_all, settings_with
 from newsmon.transforms.readers import fetch as fetch_module
 from newsmon.transforms.readers import read_input
@@ -21,11 +20,8 @@ from newsmon.transforms.settings import load_settings
 FEED = (BAD / "truncated.rss").read_bytes()
 
 
-class _Hostile(http.server.BaseHTTPRequestHandler):
+class _Hostile(StandIn):
     """Redirect loops, redirects to other hosts, a server that drips bytes, and a plain feed."""
-
-    def log_message(self, *args) -> None:
-        pass
 
     def _redirect(self, location: str) -> None:
         self.send_response(302)
@@ -53,22 +49,13 @@ class _Hostile(http.server.BaseHTTPRequestHandler):
             except (BrokenPipeError, ConnectionResetError):
                 pass
         else:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
-            self.send_header("Content-Length", str(len(FEED)))
-            self.end_headers()
-            self.wfile.write(FEED)
+            self.answer(200, FEED, "application/rss+xml")
 
 
 @pytest.fixture(scope="module")
 def hostile_server():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(_Hostile) as url:
+        yield url
 
 
 @pytest.fixture

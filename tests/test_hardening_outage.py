@@ -12,7 +12,7 @@ from pathlib import Path
 from elasticsearch import Elasticsearch
 
 from conftest import SEEDS, read_jsonl, run_newsmon
-from test_elasticsearch import es_sh, index_counts, running_node
+from es_node import es_sh, index_counts, running_node
 from newsmon.transforms.es_connection import EsSettings, make_client
 from newsmon.transforms.es_spool import Spool, count_spooled, spooled_entries
 from newsmon.transforms.es_writer import BulkOptions, BulkWriter

@@ -8,56 +8,30 @@ import logging
 import os
 import subprocess
 import sys
-import threading
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from conftest import SEEDS
+from local_http import EsStandIn, serving
 from newsmon.transforms.secrets import MASK, RedactingFilter, redact, secret_values
 
 API_KEY = "c2VjcmV0LWFwaS1rZXktNDI6eHl6"
 PASSWORD = "Tr0ub4dor&3-horse"
 
 
-class _EchoingCluster(BaseHTTPRequestHandler):
+class _EchoingCluster(EsStandIn):
     """Answers like Elasticsearch at `/`, then fails every other request with a body echoing the
     request's URL and headers (as some proxies and misconfigured servers do)."""
-
-    def _answer(self, status: int, body: dict) -> None:
-        payload = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("X-Elastic-Product", "Elasticsearch")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
 
     def _any(self) -> None:  # noqa: N802
         if self.headers.get("Content-Length"):
             self.rfile.read(int(self.headers["Content-Length"]))
         if self.path.split("?")[0] == "/":
-            self._answer(200, {"name": "echo", "cluster_name": "echo", "version": {"number": "8.15.0"},
-                               "tagline": "You Know, for Search"})
+            self.answer_json(200, {"name": "echo", "cluster_name": "echo", "version": {"number": "8.15.0"},
+                                   "tagline": "You Know, for Search"})
             return
         echo = f"cannot forward {self.path} with headers {dict(self.headers)}"
-        self._answer(500, {"error": {"type": f"proxy_exception: {echo}", "reason": echo}, "status": 500})
+        self.answer_json(500, {"error": {"type": f"proxy_exception: {echo}", "reason": echo}, "status": 500})
 
     do_GET = do_PUT = do_POST = do_HEAD = _any
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-@contextmanager
-def echoing_cluster():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoingCluster)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _run(args: list[str], env: dict, tmp_path) -> subprocess.CompletedProcess:
@@ -70,8 +44,8 @@ def _leaks(text: str, *secrets: str) -> list[str]:
 
 
 def test_api_key_never_shows_even_when_the_server_echoes_it(tmp_path):
-    with echoing_cluster() as port:
-        result = _run(["run", str(SEEDS), "--output", str(tmp_path), "--es-url", f"http://127.0.0.1:{port}"],
+    with serving(_EchoingCluster) as url:
+        result = _run(["run", str(SEEDS), "--output", str(tmp_path), "--es-url", url],
                       {"NEWSMON_ES_API_KEY": API_KEY}, tmp_path)
     assert result.returncode == 1
     assert "Traceback" in result.stderr and "proxy_exception" in result.stderr  # the failure itself is shown
@@ -82,10 +56,10 @@ def test_api_key_never_shows_even_when_the_server_echoes_it(tmp_path):
 
 def test_password_and_its_basic_auth_form_never_show(tmp_path):
     encoded = base64.b64encode(f"analyst:{PASSWORD}".encode()).decode()
-    with echoing_cluster() as port:
-        from_env = _run(["es", "setup", "--es-url", f"http://127.0.0.1:{port}"],
+    with serving(_EchoingCluster) as url:
+        from_env = _run(["es", "setup", "--es-url", url],
                         {"NEWSMON_ES_USER": "analyst", "NEWSMON_ES_PASSWORD": PASSWORD}, tmp_path)
-        in_url = _run(["es", "setup", "--es-url", f"http://analyst:{PASSWORD}@127.0.0.1:{port}"], {}, tmp_path)
+        in_url = _run(["es", "setup", "--es-url", url.replace("//", f"//analyst:{PASSWORD}@")], {}, tmp_path)
     for result in (from_env, in_url):
         assert result.returncode == 1 and "proxy_exception" in result.stderr
         assert _leaks(result.stdout + result.stderr, PASSWORD, encoded) == []
@@ -98,8 +72,8 @@ def test_replay_against_an_echoing_server_shows_no_secret(tmp_path):
     (spool / "news-articles-0.jsonl").write_text(json.dumps(
         {"index": "news-articles", "id": "a1", "record": {"id": "a1", "title": "t"},
          "deadletter_index": "news-deadletter", "deadletter_id": "d1"}) + "\n")
-    with echoing_cluster() as port:
-        result = _run(["replay", "--spool", str(spool), "--es-url", f"http://127.0.0.1:{port}"],
+    with serving(_EchoingCluster) as url:
+        result = _run(["replay", "--spool", str(spool), "--es-url", url],
                       {"NEWSMON_ES_API_KEY": API_KEY}, tmp_path)
     assert result.returncode != 0 and _leaks(result.stdout + result.stderr, API_KEY) == []
     assert (spool / "news-articles-0.jsonl").exists()  # nothing replayed, nothing dropped

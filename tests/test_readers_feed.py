@@ -8,7 +8,6 @@ from conftest import SHARED
 from reading import REALWORLD, feed_server, read_all, settings_with  # noqa: F401 - fixture
 from newsmon.transforms import records
 from newsmon.transforms.readers import read_input
-from newsmon.transforms.settings import load_settings
 
 FEEDPARSER = SHARED / "eval" / "feeds" / "feedparser" / "files"
 

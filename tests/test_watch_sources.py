@@ -7,11 +7,11 @@ import http.server
 import json
 import logging
 import os
-import threading
 
 import pytest
 
 from conftest import SEEDS, SHARED
+from local_http import serving
 from reading import settings_with
 from newsmon.transforms.settings import ConfigError, load_settings
 from newsmon.transforms.sources import ledger
@@ -100,11 +100,8 @@ def publisher(tmp_path):
             requests.append((int(code), dict(self.headers)))
 
     (tmp_path / "guardian.rss").write_bytes((FEEDS / "guardian.rss").read_bytes())
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(tmp_path)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    server.shutdown()
-    server.server_close()
+    with serving(functools.partial(Handler, directory=str(tmp_path))) as url:
+        yield url, requests
 
 
 def test_conditional_polls_dedup_and_backoff(publisher, tmp_path):

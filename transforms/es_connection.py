@@ -107,17 +107,26 @@ def make_client(es: EsSettings, **options) -> Elasticsearch:
     return Elasticsearch(es.url, **kwargs)
 
 
-def unreachable_reason(es: EsSettings) -> str | None:
-    """None when the cluster answers; otherwise a short reason (no secrets) for a one-line error."""
+@dataclass(frozen=True)
+class Unreachable:
+    """Why a cluster cannot be used: a short `reason` without secrets, and whether it answered but
+    refused the credentials (then the fix is the credentials, not the node)."""
+
+    reason: str
+    refused_credentials: bool = False
+
+
+def unreachable(es: EsSettings) -> Unreachable | None:
+    """None when the cluster answers; otherwise why not, for a one-line error."""
     client = make_client(es, request_timeout=5)
     try:
         client.info()
     except Exception as exc:  # noqa: BLE001  (any failure means "cannot use it"; the reason says which)
         status = getattr(exc, "status_code", None) or getattr(getattr(exc, "meta", None), "status", None)
         if status in (401, 403):
-            return f"it refused the credentials (HTTP {status}); check {ENV_API_KEY} or {ENV_USER}/{ENV_PASSWORD}"
+            return Unreachable(f"HTTP {status}", refused_credentials=True)
         detail = str(getattr(exc, "message", "") or exc).splitlines()[0][:200] if str(exc) else "no answer"
-        return f"{type(exc).__name__}: {detail}"
+        return Unreachable(f"{type(exc).__name__}: {detail}")
     finally:
         client.close()
     return None

@@ -156,3 +156,19 @@ def with_possessors(candidates: list[Candidate], text: str) -> list[Candidate]:
         else:
             merged.append(cand)
     return merged
+
+
+def with_split_names_joined(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """A full name the model tags as a person in one place but splits in another ("Basel Haj" + "Jasem"
+    where the title cuts the sentence short): the adjacent pieces, one space apart, become that person
+    again, so that neither piece stands as a person or a place of its own."""
+    people = {c.text for c in candidates if c.label == "PERSON" and len(c.text.split()) >= 2}
+    joined: list[Candidate] = []
+    for cand in candidates:
+        previous = joined[-1] if joined else None
+        if previous is not None and text[previous.end:cand.start] == " " and text[previous.start:cand.end] in people:
+            joined[-1] = Candidate(previous.start, cand.end, text[previous.start:cand.end], "PERSON",
+                                   previous.titled, previous.credited)
+        else:
+            joined.append(cand)
+    return joined

@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from newsmon.transforms.entities.candidates import (
-    AliasMatcher, Candidate, model_candidates, with_possessors, without_overlaps,
+    AliasMatcher, Candidate, model_candidates, with_possessors, with_split_names_joined, without_overlaps,
 )
 from newsmon.transforms.entities.catalog import PLACE_KINDS, Catalog, Entity
 from newsmon.transforms.entities.mention import Mention
@@ -101,9 +101,9 @@ class EntityResolver:
 
     @staticmethod
     def _fuller_name(words: tuple[str, ...], people: dict[tuple[str, ...], list]) -> list | None:
-        """The most-mentioned full name that ends with `words` ("Aliyev" -> "Ilham Aliyev"); for
-        one word, failing that, one that starts with it (family name first: "Kim", "Lai")."""
-        for matches in (lambda full: full[-len(words):] == words, lambda full: len(words) == 1 and full[0] == words[0]):
+        """The most-mentioned full name that ends with `words` ("Aliyev" -> "Ilham Aliyev"); failing
+        that, one that starts with them (family name first: "Kim", "Lai"; a name cut short: "Basel Haj")."""
+        for matches in (lambda full: full[-len(words):] == words, lambda full: full[:len(words)] == words):
             best = None
             for full, entry in people.items():
                 if len(full) > len(words) and matches(full) and (best is None or entry[2] > best[2]):
@@ -115,7 +115,8 @@ class EntityResolver:
     def resolve(self, doc: Doc) -> list[Mention]:
         """The document's mentions, each resolved to a canonical entity, in text order."""
         text = doc.text
-        cands = with_possessors(without_overlaps(model_candidates(doc, text) + self._matcher.candidates(doc, text)), text)
+        cands = without_overlaps(model_candidates(doc, text) + self._matcher.candidates(doc, text))
+        cands = with_split_names_joined(with_possessors(cands, text), text)
         keys = [name_key(c.text) for c in cands]
         labels_by_key: dict[str, list[str]] = defaultdict(list)
         for cand, key in zip(cands, keys):
