@@ -95,7 +95,8 @@ class Seen:
 
 def drop_indices(es_url: str, prefix: str) -> None:
     """Start from empty indices: documents of an earlier run would count as searchable at once."""
-    request = urllib.request.Request(f"{es_url}/{prefix}-*?expand_wildcards=all", method="DELETE")
+    names = ",".join(f"{prefix}-{output}" for output in ("articles", "events", "stories", "alerts", "deadletter"))
+    request = urllib.request.Request(f"{es_url}/{names}?ignore_unavailable=true", method="DELETE")
     with urllib.request.urlopen(request, timeout=30):
         pass
 
