@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
+from typing import Any, Tuple
 
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
@@ -18,11 +19,16 @@ from apache_beam.transforms.periodicsequence import PeriodicImpulse
 from apache_beam.utils.timestamp import Timestamp
 
 from newsmon.pipelines.analysis import AnalyseNews, records_to_write
+from newsmon.transforms import records
 from newsmon.transforms.alerts import RuleSet
+from newsmon.transforms.es_connection import EsSettings
+from newsmon.transforms.es_live import INDEX_FAILURES, WriteElasticsearchLive
+from newsmon.transforms.es_spool import spool_dir
+from newsmon.transforms.es_writer import BulkOptions
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sources.directory import WatchDirectory
 from newsmon.transforms.sources.feeds import FeedSource, WatchFeeds
-from newsmon.transforms.streaming_sinks import RecordProcessed, WriteJsonlLive
+from newsmon.transforms.streaming_sinks import PER_INPUT_OUTPUTS, NameRecords, RecordProcessed, WriteJsonlLive
 
 
 class RunnerUnavailable(RuntimeError):
@@ -37,8 +43,7 @@ class WatchOptions:
     state_dir: str
     settings: Settings
     output_dir: str | None = None
-    es_url: str | None = None
-    index_prefix: str = "newsmon"
+    es: EsSettings | None = None
     feeds: list[FeedSource] = field(default_factory=list)
     alert_rules: RuleSet = field(default_factory=lambda: RuleSet(()))
     deliver_alerts: bool = True
@@ -75,16 +80,29 @@ def live_window(items):
     )
 
 
+def watch_spool_dir(watch: WatchOptions) -> str:
+    """`elasticsearch.spool_dir`, or `spool/` in the output directory, else in the state directory."""
+    return spool_dir(watch.settings, watch.output_dir or watch.state_dir)
+
+
 def build_sinks(outputs: dict, watch: WatchOptions) -> list:
     """Every sink of the watch run, each giving the arrivals of the records it has written.
 
-    Elasticsearch plugs in here: a sink over `outputs` with a time-based bulk flush (about 1 s)
-    that yields each per-input record's `arrival` once the bulk holding it succeeded. An arrival
-    counts as processed when every sink has acknowledged every record of it.
+    An arrival counts as processed when every sink has acknowledged every per-input record of it.
+    Documents Elasticsearch did not take also go to deadletter.jsonl (stage `index`).
     """
+    named = outputs | "NameRecords" >> NameRecords()
     sinks = []
+    index_failures = []
+    if watch.es is not None:
+        indexed = named | "WriteElasticsearch" >> WriteElasticsearchLive(
+            watch.es, BulkOptions.from_settings(watch.settings), watch_spool_dir(watch), PER_INPUT_OUTPUTS)
+        sinks.append(indexed.acks)
+        index_failures.append(indexed[INDEX_FAILURES] | "NameIndexFailures" >> beam.Map(
+            lambda failure: (records.DEADLETTER, failure)).with_output_types(Tuple[str, Any]))
     if watch.output_dir:
-        sinks.append(outputs | "WriteJsonl" >> WriteJsonlLive(watch.output_dir))
+        to_file = (named, *index_failures) | "WithIndexFailures" >> beam.Flatten() if index_failures else named
+        sinks.append(to_file | "WriteJsonl" >> WriteJsonlLive(watch.output_dir))
     return sinks
 
 

@@ -20,11 +20,13 @@ from apache_beam.runners.runner import PipelineState
 from newsmon.pipelines.cli_common import add_config_argument, add_es_url_argument, add_index_prefix_argument, fail
 from newsmon.pipelines.streaming import RunnerUnavailable, WatchOptions, start
 from newsmon.transforms.alerts import rules_for_run
+from newsmon.transforms.es_connection import es_settings, make_client, redact_url, unreachable_reason
+from newsmon.transforms.es_templates import install_templates
 from newsmon.transforms.settings import ConfigError, load_settings
 from newsmon.transforms.sources import control
 from newsmon.transforms.sources.feeds import load_feeds
 
-STATUS_COUNTERS = ("articles", "events", "stories", "alerts", "deadletter")
+STATUS_COUNTERS = ("articles", "events", "stories", "alerts", "deadletter", "indexed", "index_failures")
 
 
 def add_parser(sub) -> None:
@@ -38,8 +40,10 @@ def add_parser(sub) -> None:
     parser.add_argument("--feeds", metavar="FILE",
                         help="YAML list of feeds to poll: {url, interval_s (default 300), headers}")
     parser.add_argument("--output", metavar="DIR", help="append the JSONL files here as records arrive")
-    add_es_url_argument(parser, "write to this Elasticsearch")
-    add_index_prefix_argument(parser, "Elasticsearch index prefix", default="newsmon")
+    add_es_url_argument(parser, "index into this Elasticsearch as records arrive (bulks sent at least every "
+                                "elasticsearch.flush_interval_s, 1 s); credentials from NEWSMON_ES_API_KEY or "
+                                "NEWSMON_ES_USER/NEWSMON_ES_PASSWORD, CA from NEWSMON_ES_CA_CERT")
+    add_index_prefix_argument(parser, "indices are P-articles, P-events, ... (default newsmon)")
     add_config_argument(parser)
     parser.add_argument("--watch", action="append", default=[], metavar="NAME",
                         help="alert on articles naming this entity (any spelling); repeatable")
@@ -64,20 +68,18 @@ def watch_options(args: argparse.Namespace) -> WatchOptions:
         raise ConfigError(f"--dir {args.dir}: no such directory; create it or fix the path")
     if not args.output and not args.es_url:
         raise ConfigError("nothing to write to; add --output DIR and/or --es-url URL")
-    if args.es_url:
-        raise ConfigError("--es-url: the Elasticsearch sink is not in this build yet; use --output DIR")
     for name in ("poll_interval", "status_interval", "drain_timeout", "start_timeout"):
         if getattr(args, name) <= 0:
             raise ConfigError(f"--{name.replace('_', '-')} must be a positive number of seconds")
     inbox = os.path.abspath(args.dir)
     settings = load_settings(args.config)
+    es = es_settings(settings, args.es_url, args.index_prefix) if args.es_url else None
     return WatchOptions(
         inbox=inbox,
         state_dir=os.path.abspath(args.state_dir or os.path.join(inbox, ".newsmon")),
         settings=settings,
         output_dir=os.path.abspath(args.output) if args.output else None,
-        es_url=args.es_url,
-        index_prefix=args.index_prefix,
+        es=es,
         feeds=load_feeds(args.feeds) if args.feeds else [],
         alert_rules=rules_for_run(settings.get("alerts.rules"), args.watch),
         deliver_alerts=settings.get("alerts.deliver"),
@@ -156,6 +158,13 @@ def handle(args: argparse.Namespace) -> int:
         return fail("watch", str(exc))
     if watch.output_dir:
         os.makedirs(watch.output_dir, exist_ok=True)
+    if watch.es is not None:
+        reason = unreachable_reason(watch.es)
+        if reason:
+            return fail("watch", f"Elasticsearch is not reachable at {redact_url(watch.es.url)} ({reason}); "
+                        "run `newsmon es start` or drop --es-url")
+        with make_client(watch.es) as client:
+            install_templates(client, watch.es.index_prefix)
     control.reset(watch.state_dir)
 
     stop = threading.Event()
@@ -177,7 +186,7 @@ def handle(args: argparse.Namespace) -> int:
         return fail("watch", f"the pipeline did not start polling (runner state {result.state}); see the log above", 1)
 
     feeds = f", {len(watch.feeds)} feed(s)" if watch.feeds else ""
-    target = watch.output_dir or watch.es_url
+    target = " and ".join(filter(None, [watch.output_dir, watch.es and redact_url(watch.es.url)]))
     print(f"newsmon watch: ready, watching {watch.inbox}{feeds}, writing to {target}", flush=True)
 
     next_status = time.monotonic() + args.status_interval

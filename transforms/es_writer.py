@@ -41,7 +41,7 @@ class BulkOptions:
     max_retries: int = 5
     initial_backoff_s: float = 0.5
     max_backoff_s: float = 30.0
-    flush_interval_s: float = 5.0
+    flush_interval_s: float = 1.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "BulkOptions":
@@ -113,6 +113,11 @@ class BulkWriter:
         if len(self._buffer) >= self._options.max_docs or self._buffered_bytes >= self._options.max_bytes:
             failures += self.flush()
         return failures
+
+    @property
+    def buffered(self) -> int:
+        """Documents added and not sent yet (`add` may send a full batch before returning)."""
+        return len(self._buffer)
 
     def due(self) -> bool:
         """True when the oldest buffered document waited `flush_interval_s`: the hook for streaming runs."""

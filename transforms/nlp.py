@@ -6,6 +6,7 @@ arrive in small batches (so that work spreads over workers), and each batch goes
 """
 from __future__ import annotations
 
+import threading
 from typing import Iterator
 
 import apache_beam as beam
@@ -54,6 +55,22 @@ def load_model(name: str) -> Language:
     return nlp
 
 
+# One loaded model per process and model name. A worker process builds a DoFn instance (and so
+# calls `setup`) for every bundle it runs at the same time as another of the same stage; a streaming
+# runner does that all the time, and loading the model again costs seconds of CPU each time.
+_SHARED_MODELS: dict[str, tuple[Language, threading.Lock]] = {}
+_SHARED_MODELS_LOCK = threading.Lock()
+
+
+def shared_model(name: str) -> tuple[Language, threading.Lock]:
+    """The process's model `name` (loaded on first use) and the lock its users run it under:
+    spaCy pipelines are not documented as thread-safe, and under the GIL a lock costs no speed."""
+    with _SHARED_MODELS_LOCK:
+        if name not in _SHARED_MODELS:
+            _SHARED_MODELS[name] = (load_model(name), threading.Lock())
+        return _SHARED_MODELS[name]
+
+
 def nlp_text(article: dict, max_chars: int) -> str:
     """The text the model reads: title and body, cut to the configured length."""
     return f"{article['title']}\n\n{article['text']}"[:max_chars]
@@ -65,9 +82,10 @@ class AnalyseArticles(beam.DoFn):
     def __init__(self, settings: Settings):
         self._settings = settings
         self._nlp: Language | None = None
+        self._lock: threading.Lock | None = None
 
     def setup(self) -> None:
-        self._nlp = load_model(self._settings.get("nlp.model"))
+        self._nlp, self._lock = shared_model(self._settings.get("nlp.model"))
         resolver_for(
             self._nlp.vocab,
             min_city_population=self._settings.get("entities.min_city_population"),
@@ -79,8 +97,10 @@ class AnalyseArticles(beam.DoFn):
         options = EventOptions(min_confidence=self._settings.get("events.min_confidence"),
                                max_per_paragraph=self._settings.get("events.max_per_paragraph"))
         texts = (nlp_text(article, max_chars) for article in batch)
-        for article, doc in zip(batch, self._nlp.pipe(texts, batch_size=len(batch) or 1)):
-            mentions = resolve_entities(article, doc)
+        with self._lock:
+            analysed = [(article, doc, resolve_entities(article, doc))
+                        for article, doc in zip(batch, self._nlp.pipe(texts, batch_size=len(batch) or 1))]
+        for article, doc, mentions in analysed:
             for event in extract_events(article, doc, mentions, options):
                 yield beam.pvalue.TaggedOutput(records.EVENTS, at_event_time(event, article))
             yield at_event_time(article, article)

@@ -68,7 +68,7 @@ _SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "elasticsearch.initial_backoff_s": (_positive_number, "a positive number of seconds such as 0.5"),
     "elasticsearch.max_backoff_s": (_positive_number, "a positive number of seconds such as 30"),
     "elasticsearch.request_timeout_s": (_positive_number, "a positive number of seconds such as 30"),
-    "elasticsearch.flush_interval_s": (_positive_number, "a positive number of seconds such as 5"),
+    "elasticsearch.flush_interval_s": (_positive_number, "a positive number of seconds such as 1"),
     "elasticsearch.spool_dir": (lambda v: v is None or _non_empty_str(v), "null (OUTPUT/spool) or a directory"),
     "entities.min_city_population": (lambda v: v in (500, 1000, 5000, 15000) and not isinstance(v, bool),
                                      "one of the packaged GeoNames sets: 500, 1000, 5000 or 15000"),

@@ -1,4 +1,5 @@
 """Sinks of `newsmon watch`: JSON Lines appended as records arrive, and the processed-arrivals ledger.
+(The Elasticsearch sink is `transforms.es_live`; every sink takes (output name, record) pairs.)
 
 `WriteJsonl` (sinks.py) writes a file when its input ends, which an unbounded input never does.
 Here each output file has one writer (records are keyed by file name, and a stateful DoFn holds a
@@ -14,7 +15,7 @@ from typing import Any, Iterator, Tuple
 import apache_beam as beam
 from apache_beam.coders import VarIntCoder
 from apache_beam.metrics import Metrics
-from apache_beam.transforms.userstate import CombiningValueStateSpec, ReadModifyWriteStateSpec
+from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
 
 from newsmon.transforms import records
 from newsmon.transforms.sinks import to_json_line
@@ -64,7 +65,6 @@ class AppendJsonl(beam.DoFn):
         name, record = named_record
         self._pending.setdefault(name, []).append(to_json_line(record))
         written.write((written.read() or 0) + 1)
-        Metrics.counter("newsmon", name).inc()
         if time.monotonic() - self._oldest >= self._flush_interval_s:
             self.flush()
         arrival = record.get(records.ARRIVAL)
@@ -82,12 +82,9 @@ class AppendJsonl(beam.DoFn):
         self.flush()
 
 
-class WriteJsonlLive(beam.PTransform):
-    """{output name: records} -> arrivals whose records are written, for `RecordProcessed`."""
-
-    def __init__(self, output_dir: str):
-        super().__init__()
-        self._output_dir = output_dir
+class NameRecords(beam.PTransform):
+    """{output name: records} -> (output name, record), what every live sink takes; counts each
+    output for the status line (metric `newsmon/<name>`)."""
 
     def expand(self, outputs: dict):
         named = [
@@ -96,17 +93,33 @@ class WriteJsonlLive(beam.PTransform):
                 Tuple[str, Any])
             for name, pcoll in outputs.items()
         ]
-        return (
-            named
-            | "AllOutputs" >> beam.Flatten()
-            | "AppendJsonl" >> beam.ParDo(AppendJsonl(self._output_dir))
-        )
+        merged = named | "AllOutputs" >> beam.Flatten()
+        merged | "CountOutputs" >> beam.FlatMap(count_output)
+        return merged
+
+
+def count_output(named_record: Tuple[str, Any]) -> tuple:
+    Metrics.counter("newsmon", named_record[0]).inc()
+    return ()
+
+
+class WriteJsonlLive(beam.PTransform):
+    """(output name, record) -> arrivals whose records are written, for `RecordProcessed`."""
+
+    def __init__(self, output_dir: str):
+        super().__init__()
+        self._output_dir = output_dir
+
+    def expand(self, named):
+        return named | "AppendJsonl" >> beam.ParDo(AppendJsonl(self._output_dir))
 
 
 class CountWritten(beam.DoFn):
     """(arrival key, arrival) per written record and sink -> ledger line once all are written."""
 
-    WRITTEN = CombiningValueStateSpec("written", VarIntCoder(), sum)
+    # A plain counter: a CombiningValueStateSpec over `sum` would keep a list accumulator, which
+    # VarIntCoder cannot encode.
+    WRITTEN = ReadModifyWriteStateSpec("written", VarIntCoder())
 
     def __init__(self, state_dir: str, sinks: int):
         self._state_dir = state_dir
@@ -116,8 +129,9 @@ class CountWritten(beam.DoFn):
 
     def process(self, keyed_arrival, written=beam.DoFn.StateParam(WRITTEN)) -> Iterator[str]:
         key, arrival = keyed_arrival
-        written.add(1)
-        if written.read() == arrival["items"] * self._sinks:
+        count = (written.read() or 0) + 1
+        written.write(count)
+        if count == arrival["items"] * self._sinks:
             ledger.append_processed(self._state_dir, key)
             self._processed.inc()
             self._lag_ms.update(int((time.time() - arrival["arrived_at"]) * 1000))

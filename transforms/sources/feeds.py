@@ -130,7 +130,7 @@ def poll_once(feed: FeedSource, state: FeedPollState, settings: Settings, now: f
     if result.status == 304:
         return []
     state.etag, state.last_modified = result.etag, result.last_modified
-    fresh = read_feed_body(feed.url, result.data, set(state.seen), now, settings)
+    fresh = read_feed_body(feed.url, result.data, set(state.seen), now, settings, result.url, result.content_type)
     state.seen = (state.seen + [key for key, _ in fresh])[-SEEN_LIMIT:]
     return fresh
 
