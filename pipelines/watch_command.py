@@ -17,10 +17,11 @@ import time
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.runners.runner import PipelineState
 
-from newsmon.pipelines.cli_common import add_config_argument, add_es_url_argument, add_index_prefix_argument, fail
+from newsmon.pipelines.cli_common import (add_config_argument, add_es_url_argument, add_index_prefix_argument, connect_es,
+                                           fail)
 from newsmon.pipelines.streaming import RunnerUnavailable, WatchOptions, start
 from newsmon.transforms.alerts import rules_for_run
-from newsmon.transforms.es_connection import es_settings, make_client, redact_url, unreachable_reason
+from newsmon.transforms.es_connection import make_client, redact_url
 from newsmon.transforms.es_templates import install_templates
 from newsmon.transforms.settings import ConfigError, load_settings
 from newsmon.transforms.sources import control
@@ -73,7 +74,7 @@ def watch_options(args: argparse.Namespace) -> WatchOptions:
             raise ConfigError(f"--{name.replace('_', '-')} must be a positive number of seconds")
     inbox = os.path.abspath(args.dir)
     settings = load_settings(args.config)
-    es = es_settings(settings, args.es_url, args.index_prefix) if args.es_url else None
+    es = connect_es(settings, args, "run `newsmon es start` or drop --es-url") if args.es_url else None
     return WatchOptions(
         inbox=inbox,
         state_dir=os.path.abspath(args.state_dir or os.path.join(inbox, ".newsmon")),
@@ -159,10 +160,6 @@ def handle(args: argparse.Namespace) -> int:
     if watch.output_dir:
         os.makedirs(watch.output_dir, exist_ok=True)
     if watch.es is not None:
-        reason = unreachable_reason(watch.es)
-        if reason:
-            return fail("watch", f"Elasticsearch is not reachable at {redact_url(watch.es.url)} ({reason}); "
-                        "run `newsmon es start` or drop --es-url")
         with make_client(watch.es) as client:
             install_templates(client, watch.es.index_prefix)
     control.reset(watch.state_dir)
