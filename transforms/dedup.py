@@ -31,7 +31,7 @@ from apache_beam.transforms.window import TimestampedValue
 from apache_beam.utils.timestamp import Duration, Timestamp
 
 from newsmon.transforms import records
-from newsmon.transforms.eventtime import KEYED, StatefulStage, settle_time
+from newsmon.transforms.eventtime import KEYED, Group, StatefulStage, only_when_alone, settle_time
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sketches import SketchParams, containment, sketch
 
@@ -237,6 +237,17 @@ class AttachToOriginals(beam.PTransform):
         self._original_id = original_id
         self._horizon = horizon
 
+    def _attach_group(self, key: str, group: Group) -> list:
+        """A whole batch group at once, as `TakeFromOriginal` would give it: each dependent record
+        with the original's fields, no earlier than the original; without an original, as it is."""
+        originals = [(ts, record) for (kind, record), ts in group if kind == "original"]
+        dependents = [(ts, record) for (kind, record), ts in group if kind == "dependent"]
+        if not originals:
+            return [record for _, record in dependents]
+        original_ts, original = originals[0]
+        fields = self._take(original)
+        return [TimestampedValue({**record, **fields}, max(ts, original_ts)) for ts, record in dependents]
+
     def expand(self, pcolls):
         originals, dependents = pcolls
         original_id = self._original_id
@@ -246,7 +257,7 @@ class AttachToOriginals(beam.PTransform):
                 dependents | "KeyDependents" >> beam.Map(lambda r: (original_id(r), ("dependent", r))),
             )
             | "OriginalsAndDependents" >> beam.Flatten().with_output_types(KEYED)
-            | "Attach" >> StatefulStage(TakeFromOriginal(self._take, self._horizon), alone=dependent_alone)
+            | "Attach" >> StatefulStage(TakeFromOriginal(self._take, self._horizon), decide=self._attach_group)
         )
 
 
@@ -308,13 +319,6 @@ class ResolveNearDuplicates(beam.DoFn):
             yield mark_copy(record, link[1], "near") if link else record
 
 
-def dependent_alone(key: str, value: tuple, ts: Timestamp) -> list:
-    """A dependent record whose original is not in the run goes out as it is; an original
-    nobody depends on gives nothing (it is not this stage's output)."""
-    kind, record = value
-    return [record] if kind == "dependent" else []
-
-
 def dedup_params(settings: Settings) -> tuple[SketchParams, Duration, Duration]:
     sketch_params = SketchParams(
         shingle_words=settings.get("dedup.shingle_words"),
@@ -346,7 +350,7 @@ class MarkExactDuplicates(beam.PTransform):
         return (
             articles
             | "KeyByContent" >> beam.Map(lambda a: (content_hash(a), a)).with_output_types(KEYED)
-            | "PickOriginal" >> StatefulStage(ExactDuplicateState(settle, self._horizon), alone=only_copy)
+            | "PickOriginal" >> StatefulStage(ExactDuplicateState(settle, self._horizon), decide=only_when_alone(only_copy))
             | "SplitCopies" >> beam.Map(split).with_outputs(COPIES, main="originals")
         )
 
@@ -378,14 +382,14 @@ class LinkNearDuplicates(beam.PTransform):
             articles
             | "KeyByBand" >> beam.FlatMap(band_entries).with_output_types(KEYED)
             | "CompareInBand" >> StatefulStage(NearDuplicateBand(self._threshold, self._horizon_days),
-                                               alone=lambda key, entry, ts: ())
+                                               decide=only_when_alone(lambda key, entry, ts: ()))
             | "AsLink" >> beam.MapTuple(lambda later, earlier: (later, ("link", earlier)))
         )
         keyed = articles | "KeyById" >> beam.Map(lambda a: (a["id"], ("article", a)))
         return (
             (keyed, links)
             | "ArticlesAndLinks" >> beam.Flatten().with_output_types(KEYED)
-            | "Resolve" >> StatefulStage(ResolveNearDuplicates(settle), alone=unlinked)
+            | "Resolve" >> StatefulStage(ResolveNearDuplicates(settle), decide=only_when_alone(unlinked))
         )
 
 

@@ -43,27 +43,40 @@ def settle_time(article: dict, ts: Timestamp, settle: Duration) -> Timestamp:
     return max(ts, event_time + settle)
 
 
-# Output of `StatefulStage`'s split for keys with a single element.
-_ALONE = "alone"
+# A batch group's elements as `StatefulStage` hands them to `decide`: (value, event time) pairs.
+Group = list[tuple[Any, Timestamp]]
+# Output of `StatefulStage`'s split for the groups decided without state.
+_DECIDED = "decided"
 
 
-class _SplitLoneKeys(beam.DoFn):
-    """(key, [(value, event time)]) -> keys with several elements back as timestamped (key, value)
-    pairs (main output), and `alone(key, value, timestamp)` of keys with one (tagged output)."""
+class _DecideGroups(beam.DoFn):
+    """(key, [(value, event time)]) -> `decide(key, group)`'s records (tagged output), or, where it
+    gives None, the group's elements back as timestamped (key, value) pairs (main output)."""
 
-    def __init__(self, alone: Callable[[Any, Any, Timestamp], Iterable] | None):
-        self._alone = alone
+    def __init__(self, decide: Callable[[Any, Group], Iterable | None] | None):
+        self._decide = decide
 
-    def process(self, group) -> Iterator:
-        key, values = group
-        values = list(values)
-        if self._alone is not None and len(values) == 1:
-            value, micros = values[0]
-            for record in self._alone(key, value, Timestamp(micros=micros)):
-                yield beam.pvalue.TaggedOutput(_ALONE, record)
+    def process(self, grouped) -> Iterator:
+        key, values = grouped
+        group = [(value, Timestamp(micros=micros)) for value, micros in values]
+        records = self._decide(key, group) if self._decide is not None else None
+        if records is not None:
+            for record in records:
+                yield beam.pvalue.TaggedOutput(_DECIDED, record)
             return
-        for value, micros in values:
-            yield TimestampedValue((key, value), Timestamp(micros=micros))
+        for value, ts in group:
+            yield TimestampedValue((key, value), ts)
+
+
+def only_when_alone(decide_one: Callable[[Any, Any, Timestamp], Iterable]) -> Callable[[Any, Group], Iterable | None]:
+    """A `decide` for keyed state that only meets elements with each other: a key holding a single
+    element in a batch run can never meet another, so `decide_one(key, value, ts)` gives its records."""
+    def decide(key, group: Group) -> Iterable | None:
+        if len(group) != 1:
+            return None
+        value, ts = group[0]
+        return decide_one(key, value, ts)
+    return decide
 
 
 class StatefulStage(beam.PTransform):
@@ -71,21 +84,21 @@ class StatefulStage(beam.PTransform):
 
     Batch runs group the elements by key first (timestamps kept). The grouping is the stage
     boundary Python's in-process batch runner needs in front of a DoFn with event-time timers
-    (fused behind another stateful stage's timer output, its timers are dropped), it hands all
-    of a key's elements to one bundle, and it shows which keys hold a single element. With
-    bounded input and state empty at the start, such a key never meets another element, so
-    `alone(key, value, timestamp)` gives its records without touching state. That is most keys
-    of the dedup stages (a band key or a content hash is shared only by copies), and a state
-    request costs about a millisecond on the batch runner (a gRPC round trip to the runner
-    process, or the state cache weighing the value by walking every loaded module). That runner
-    also runs a stateful stage on a single worker, so the records are reshuffled after it and the
-    stages that follow (the model) spread over all workers again. Streaming
+    (fused behind another stateful stage's timer output, its timers are dropped), and it hands all
+    of a key's elements to one bundle. With bounded input and state empty at the start, a group
+    is all the key will ever see, so `decide(key, group)` may give the group's records without
+    touching state (None sends the group through the DoFn). The dedup stages decide keys holding
+    a single element that way (`only_when_alone`: most band keys and content hashes), joins decide
+    every group. A state request costs about a millisecond on the batch runner (a gRPC round trip
+    to the runner process, or the state cache weighing the value by walking every loaded module).
+    That runner also runs a stateful stage on a single worker, so the records are reshuffled
+    after it and the stages that follow (the model) spread over all workers again. Streaming
     runners hand elements straight to the DoFn: any key may still receive a later element."""
 
-    def __init__(self, dofn: beam.DoFn, alone: Callable[[Any, Any, Timestamp], Iterable] | None = None):
+    def __init__(self, dofn: beam.DoFn, decide: Callable[[Any, Group], Iterable | None] | None = None):
         super().__init__()
         self._dofn = dofn
-        self._alone = alone
+        self._decide = decide
 
     def expand(self, keyed):
         stateful = beam.ParDo(self._dofn)
@@ -95,10 +108,10 @@ class StatefulStage(beam.PTransform):
             keyed
             | "KeepEventTime" >> beam.MapTuple(lambda key, value, ts=beam.DoFn.TimestampParam: (key, (value, ts.micros)))
             | "GroupByKey" >> beam.GroupByKey()
-            | "SplitLoneKeys" >> beam.ParDo(_SplitLoneKeys(self._alone)).with_outputs(_ALONE, main="shared")
+            | "DecideGroups" >> beam.ParDo(_DecideGroups(self._decide)).with_outputs(_DECIDED, main="undecided")
         )
-        decided = parts.shared | "Ungrouped" >> beam.Map(lambda kv: kv).with_output_types(KEYED) | "State" >> stateful
-        if self._alone is not None:
-            decided = (decided, parts[_ALONE]) | "WithLoneKeys" >> beam.Flatten()
+        outputs = parts.undecided | "Ungrouped" >> beam.Map(lambda kv: kv).with_output_types(KEYED) | "State" >> stateful
+        if self._decide is not None:
+            outputs = (outputs, parts[_DECIDED]) | "WithDecided" >> beam.Flatten()
         # The batch runner gives a stateful stage one worker: what follows (the model) spreads again.
-        return decided | "Spread" >> beam.Reshuffle()
+        return outputs | "Spread" >> beam.Reshuffle()

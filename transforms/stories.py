@@ -30,7 +30,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsmon.transforms import records
 from newsmon.transforms.dedup import days_apart, original_rank
-from newsmon.transforms.eventtime import KEYED, StatefulStage, settle_time
+from newsmon.transforms.eventtime import KEYED, StatefulStage, only_when_alone, settle_time
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sketches import words
 
@@ -440,5 +440,6 @@ class CollectStories(beam.PTransform):
             articles
             | "WithStory" >> beam.Filter(lambda a: a.get("story_id"))
             | "KeyByStory" >> beam.Map(lambda a: (a["story_id"], story_member(a))).with_output_types(KEYED)
-            | "Collect" >> StatefulStage(CollectStoryState(self._settle, self._horizon), alone=single_article)
+            | "Collect" >> StatefulStage(CollectStoryState(self._settle, self._horizon),
+                                       decide=only_when_alone(single_article))
         )
