@@ -95,10 +95,13 @@ class StatefulStage(beam.PTransform):
     after it and the stages that follow (the model) spread over all workers again. Streaming
     runners hand elements straight to the DoFn: any key may still receive a later element."""
 
-    def __init__(self, dofn: beam.DoFn, decide: Callable[[Any, Group], Iterable | None] | None = None):
+    def __init__(self, dofn: beam.DoFn, decide: Callable[[Any, Group], Iterable | None] | None = None,
+                 keyed_type=KEYED):
         super().__init__()
         self._dofn = dofn
         self._decide = decide
+        # The (key, value) type: its key part gives the deterministic key coder state needs.
+        self._keyed_type = keyed_type
 
     def expand(self, keyed):
         stateful = beam.ParDo(self._dofn)
@@ -110,7 +113,8 @@ class StatefulStage(beam.PTransform):
             | "GroupByKey" >> beam.GroupByKey()
             | "DecideGroups" >> beam.ParDo(_DecideGroups(self._decide)).with_outputs(_DECIDED, main="undecided")
         )
-        outputs = parts.undecided | "Ungrouped" >> beam.Map(lambda kv: kv).with_output_types(KEYED) | "State" >> stateful
+        outputs = (parts.undecided | "Ungrouped" >> beam.Map(lambda kv: kv).with_output_types(self._keyed_type)
+                   | "State" >> stateful)
         if self._decide is not None:
             outputs = (outputs, parts[_DECIDED]) | "WithDecided" >> beam.Flatten()
         # The batch runner gives a stateful stage one worker: what follows (the model) spreads again.

@@ -15,6 +15,7 @@ from apache_beam.coders import PickleCoder
 from apache_beam.transforms import window
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateSpec, TimerSpec, on_timer
+from apache_beam.transforms.window import TimestampedValue
 from apache_beam.utils.timestamp import Timestamp
 
 from newsmon.transforms import records
@@ -22,11 +23,14 @@ from newsmon.transforms.alerts.rules import RuleSet
 from newsmon.transforms.alerts.ruletypes import (MAX_ALERT_ARTICLES, KeyState, Observation, RuleType, Trigger,
                                                  iso_time, rule_type)
 from newsmon.transforms.alerts.templates import render
+from newsmon.transforms.eventtime import Group, StatefulStage
 
 # Articles and their events leave the NLP stage together, with the same element timestamp, so
 # any window joins them; a short one keeps a streaming run's alerts seconds behind its articles
 # (a window's join waits for the watermark to pass its end).
 JOIN_WINDOW_S = 2
+# Observations keyed by (rule name, key).
+RULE_KEYED = beam.typehints.Tuple[beam.typehints.Tuple[str, str], beam.typehints.Any]
 
 
 def observations(types: Iterable[RuleType], article: dict, events: list[dict]) -> Iterator[Observation]:
@@ -147,6 +151,25 @@ class EvaluateRules(beam.DoFn):
             state_cell.clear()
 
 
+class DecideObservations:
+    """`EvaluateRules` for a whole batch group of one (rule, key): observations decided arrival time
+    by arrival time, as its flush timer takes them (its expiry waits for an empty buffer, so
+    within a batch run one key state carries through), alerts at the arrival time that fired them."""
+
+    def __init__(self, ruleset: RuleSet):
+        self._ruleset = ruleset
+        self._types: dict[str, RuleType] | None = None
+
+    def __call__(self, key: tuple[str, str], group: Group) -> list[TimestampedValue]:
+        if self._types is None:
+            self._types = {rule.name: rule_type(rule) for rule in self._ruleset.rules}
+        kind, state, alerts = self._types[key[0]], KeyState(), []
+        for arrived in sorted({ts for _, ts in group}):
+            ready = sorted((obs for obs, ts in group if ts == arrived), key=Observation.order)
+            alerts += [TimestampedValue(alert, arrived) for alert in decide(kind, state, ready)]
+        return alerts
+
+
 class ObserveArticles(beam.DoFn):
     """(article id, {articles, events}) -> ((rule, key), observation)."""
 
@@ -182,5 +205,6 @@ class DetectAlerts(beam.PTransform):
             | "JoinEvents" >> beam.CoGroupByKey()
             | "Observe" >> beam.ParDo(ObserveArticles(self._ruleset))
             | "OneTimeline" >> beam.WindowInto(window.GlobalWindows())
-            | "Decide" >> beam.ParDo(EvaluateRules(self._ruleset))
+            | "Decide" >> StatefulStage(EvaluateRules(self._ruleset), decide=DecideObservations(self._ruleset),
+                                        keyed_type=RULE_KEYED)
         )
