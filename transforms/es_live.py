@@ -22,12 +22,10 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.utils.timestamp import Timestamp
 from apache_beam.utils.windowed_value import WindowedValue
-from elasticsearch import Elasticsearch
 
 from newsmon.transforms import records
-from newsmon.transforms.es_connection import EsSettings, make_client
-from newsmon.transforms.es_spool import Spool
-from newsmon.transforms.es_writer import BulkOptions, BulkWriter
+from newsmon.transforms.es_connection import EsSettings
+from newsmon.transforms.es_writer import BulkOptions, BulkWriter, ElasticsearchDoFn
 
 # Tagged output of `IndexLive`: dead-letters of documents Elasticsearch did not take, for the other sinks.
 INDEX_FAILURES = "index_failures"
@@ -43,7 +41,7 @@ class _Sent:
     window: Any
 
 
-class IndexLive(beam.DoFn):
+class IndexLive(ElasticsearchDoFn):
     """(output name, record) -> the `arrival` of each per-input record once its document is written
     (main output), and dead-letters of documents Elasticsearch did not take (`INDEX_FAILURES`).
 
@@ -53,21 +51,16 @@ class IndexLive(beam.DoFn):
 
     def __init__(self, es: EsSettings, options: BulkOptions, spool_dir: str | None,
                  per_input_outputs: tuple[str, ...]):
-        self._es = es
+        super().__init__(es, spool_dir, f"{es.index_prefix}-watch")
         self._options = options
-        self._spool_dir = spool_dir
         self._per_input = per_input_outputs
-        self._client: Elasticsearch | None = None
-        self._spool: Spool | None = None
         self._writers: dict[str, BulkWriter] = {}
         self._unsent: dict[str, list[_Sent]] = {}
         self._indexed = Metrics.counter("newsmon", "indexed")
         self._failed = Metrics.counter("newsmon", "index_failures")
 
     def setup(self) -> None:
-        self._client = make_client(self._es)
-        if self._spool_dir:
-            self._spool = Spool(self._spool_dir, f"{self._es.index_prefix}-watch")
+        super().setup()
         deadletter_index = self._es.index(records.DEADLETTER)
         self._writers = {
             name: BulkWriter(self._client, self._es.index(name), self._options, spool=self._spool,
@@ -120,12 +113,6 @@ class IndexLive(beam.DoFn):
             yield beam.pvalue.TaggedOutput(INDEX_FAILURES, WindowedValue(failure, item.timestamp, [item.window]))
             yield from self._add(records.DEADLETTER, failure,
                                  _Sent(failure["id"], None, item.timestamp, item.window))
-
-    def teardown(self) -> None:
-        if self._spool is not None:
-            self._spool.close()
-        if self._client is not None:
-            self._client.close()
 
 
 class WriteElasticsearchLive(beam.PTransform):

@@ -214,23 +214,38 @@ def _api_reason(exc: ApiError) -> str:
     return str(exc.message)[:300]
 
 
-class _IndexRecords(beam.DoFn):
-    """One client per worker (setup), one writer per bundle, flushed when the bundle ends; yields
-    dead-letters for documents that could not be indexed."""
+class ElasticsearchDoFn(beam.DoFn):
+    """A DoFn with one Elasticsearch client per worker, and a spool named `spool_name` under
+    `spool_dir` when one is given: opened in setup, closed in teardown."""
 
-    def __init__(self, es: EsSettings, index: str, options: BulkOptions, spool_dir: str | None):
+    def __init__(self, es: EsSettings, spool_dir: str | None, spool_name: str):
         self._es = es
-        self._index = index
-        self._options = options
         self._spool_dir = spool_dir
+        self._spool_name = spool_name
         self._client: Elasticsearch | None = None
         self._spool: Spool | None = None
-        self._writer: BulkWriter | None = None
 
     def setup(self) -> None:
         self._client = make_client(self._es)
         if self._spool_dir:
-            self._spool = Spool(self._spool_dir, self._index)
+            self._spool = Spool(self._spool_dir, self._spool_name)
+
+    def teardown(self) -> None:
+        if self._spool is not None:
+            self._spool.close()
+        if self._client is not None:
+            self._client.close()
+
+
+class _IndexRecords(ElasticsearchDoFn):
+    """One writer per bundle, flushed when the bundle ends; yields dead-letters for documents
+    that could not be indexed."""
+
+    def __init__(self, es: EsSettings, index: str, options: BulkOptions, spool_dir: str | None):
+        super().__init__(es, spool_dir, index)
+        self._index = index
+        self._options = options
+        self._writer: BulkWriter | None = None
 
     def start_bundle(self) -> None:
         self._writer = BulkWriter(self._client, self._index, self._options, spool=self._spool,
@@ -244,12 +259,6 @@ class _IndexRecords(beam.DoFn):
     def finish_bundle(self) -> Iterator[WindowedValue]:
         for failure in self._writer.flush():
             yield WindowedValue(failure, MIN_TIMESTAMP, [GlobalWindow()])
-
-    def teardown(self) -> None:
-        if self._spool is not None:
-            self._spool.close()
-        if self._client is not None:
-            self._client.close()
 
 
 class WriteToElasticsearch(beam.PTransform):

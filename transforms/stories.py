@@ -98,8 +98,12 @@ class Story:
         self.last_event_us = max(self.last_event_us, event_us)
 
 
+def _norm(vector: dict[str, float]) -> float:
+    return math.sqrt(sum(w * w for w in vector.values()))
+
+
 def _normalised(vector: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+    norm = _norm(vector) or 1.0
     return {t: w / norm for t, w in vector.items() if w > 0}
 
 
@@ -107,7 +111,7 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     dot = sum(w * b.get(t, 0.0) for t, w in a.items())
-    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
+    norm = _norm(a) * _norm(b)
     return dot / norm if norm else 0.0
 
 
@@ -131,10 +135,6 @@ class _Postings:
             del holders[story_id]
             if not holders:
                 del self.by_term[term]
-
-
-def _norm(vector: dict[str, float]) -> float:
-    return math.sqrt(sum(w * w for w in vector.values()))
 
 
 # Candidate estimates and `cosine` sum in different orders; this margin keeps any story whose

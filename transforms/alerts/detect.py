@@ -8,6 +8,7 @@ the window: the same trigger always gives the same id.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Iterable, Iterator
 
 import apache_beam as beam
@@ -163,9 +164,12 @@ class DecideObservations:
     def __call__(self, key: tuple[str, str], group: Group) -> list[TimestampedValue]:
         if self._types is None:
             self._types = {rule.name: rule_type(rule) for rule in self._ruleset.rules}
+        by_arrival: dict[Timestamp, list[Observation]] = defaultdict(list)
+        for obs, arrived in group:
+            by_arrival[arrived].append(obs)
         kind, state, alerts = self._types[key[0]], KeyState(), []
-        for arrived in sorted({ts for _, ts in group}):
-            ready = sorted((obs for obs, ts in group if ts == arrived), key=Observation.order)
+        for arrived in sorted(by_arrival):
+            ready = sorted(by_arrival[arrived], key=Observation.order)
             alerts += [TimestampedValue(alert, arrived) for alert in decide(kind, state, ready)]
         return alerts
 
