@@ -91,9 +91,10 @@ class StatefulStage(beam.PTransform):
     a single element that way (`only_when_alone`: most band keys and content hashes), joins decide
     every group. A state request costs about a millisecond on the batch runner (a gRPC round trip
     to the runner process, or the state cache weighing the value by walking every loaded module).
-    That runner also runs a stateful stage on a single worker, so the records are reshuffled
-    after it and the stages that follow (the model) spread over all workers again. Streaming
-    runners hand elements straight to the DoFn: any key may still receive a later element."""
+    That runner also runs a stateful stage, and what is fused behind it, on a single worker: a
+    heavy stage that follows spreads its input again itself (the model: `ExtractEntities`), light
+    ones do not pay a reshuffle of every record. Streaming runners hand elements straight to the
+    DoFn: any key may still receive a later element."""
 
     def __init__(self, dofn: beam.DoFn, decide: Callable[[Any, Group], Iterable | None] | None = None,
                  keyed_type=KEYED):
@@ -117,5 +118,4 @@ class StatefulStage(beam.PTransform):
                    | "State" >> stateful)
         if self._decide is not None:
             outputs = (outputs, parts[_DECIDED]) | "WithDecided" >> beam.Flatten()
-        # The batch runner gives a stateful stage one worker: what follows (the model) spreads again.
-        return outputs | "Spread" >> beam.Reshuffle()
+        return outputs

@@ -11,6 +11,7 @@ from typing import Iterator
 
 import apache_beam as beam
 import spacy
+from apache_beam.options.pipeline_options import StandardOptions
 from apache_beam.utils.timestamp import MAX_TIMESTAMP, Duration
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -122,6 +123,10 @@ class ExtractEntities(beam.PTransform):
 
     def expand(self, articles):
         size = self._settings.get("nlp.batch_size")
+        if not articles.pipeline.options.view_as(StandardOptions).streaming:
+            # The batch runner runs a stage on the workers its input was on: after a stateful stage
+            # (exact copies) that is one worker, so the model's input is spread over all of them.
+            articles = articles | "SpreadOverWorkers" >> beam.Reshuffle()
         return (
             articles
             | "StampEventTime" >> beam.Map(stamp)
