@@ -182,8 +182,8 @@ class ExactDuplicateState(beam.DoFn):
 
 
 class TakeFromOriginal(beam.DoFn):
-    """Keyed by original id: dependent records (exact copies, events) wait for their original,
-    then carry what `take(original)` gives of it.
+    """Keyed by original id: dependent records (exact copies, events) wait for the fields taken
+    from their original ("original" elements), then carry them.
 
     A dependent record goes out no earlier than its original did: the original may have left a
     settle timer later than the dependent's own time, and a record moved back behind the watermark
@@ -193,8 +193,7 @@ class TakeFromOriginal(beam.DoFn):
     PENDING = BagStateSpec("pending", PickleCoder())
     EXPIRY = TimerSpec("expiry", TimeDomain.WATERMARK)
 
-    def __init__(self, take: Callable[[dict], dict], horizon: Duration):
-        self._take = take
+    def __init__(self, horizon: Duration):
         self._horizon = horizon
 
     def process(self, keyed, ts=beam.DoFn.TimestampParam, taken=beam.DoFn.StateParam(TAKEN),
@@ -203,10 +202,9 @@ class TakeFromOriginal(beam.DoFn):
         kind, record = keyed[1]
         _Horizon.extend(latest, expiry, ts, self._horizon)
         if kind == "original":
-            fields = self._take(record)
-            taken.write((ts, fields))
+            taken.write((ts, record))
             for waited_ts, dependent in pending.read():
-                yield TimestampedValue({**dependent, **fields}, max(ts, waited_ts))
+                yield TimestampedValue({**dependent, **record}, max(ts, waited_ts))
             pending.clear()
             return
         known = taken.read()
@@ -229,7 +227,8 @@ class TakeFromOriginal(beam.DoFn):
 
 class AttachToOriginals(beam.PTransform):
     """(originals, dependent records) -> the dependent records with `take(original)` merged in;
-    `original_id(record)` names a dependent record's original."""
+    `original_id(record)` names a dependent record's original. Only what `take` gives of an
+    original is shuffled, not the whole record."""
 
     def __init__(self, take: Callable[[dict], dict], original_id: Callable[[dict], str], horizon: Duration):
         super().__init__()
@@ -240,24 +239,23 @@ class AttachToOriginals(beam.PTransform):
     def _attach_group(self, key: str, group: Group) -> list:
         """A whole batch group at once, as `TakeFromOriginal` would give it: each dependent record
         with the original's fields, no earlier than the original; without an original, as it is."""
-        originals = [(ts, record) for (kind, record), ts in group if kind == "original"]
+        originals = [(ts, fields) for (kind, fields), ts in group if kind == "original"]
         dependents = [(ts, record) for (kind, record), ts in group if kind == "dependent"]
         if not originals:
             return [record for _, record in dependents]
-        original_ts, original = originals[0]
-        fields = self._take(original)
+        original_ts, fields = originals[0]
         return [TimestampedValue({**record, **fields}, max(ts, original_ts)) for ts, record in dependents]
 
     def expand(self, pcolls):
         originals, dependents = pcolls
-        original_id = self._original_id
+        original_id, take = self._original_id, self._take
         return (
             (
-                originals | "KeyOriginals" >> beam.Map(lambda a: (a["id"], ("original", a))),
+                originals | "KeyOriginals" >> beam.Map(lambda a: (a["id"], ("original", take(a)))),
                 dependents | "KeyDependents" >> beam.Map(lambda r: (original_id(r), ("dependent", r))),
             )
             | "OriginalsAndDependents" >> beam.Flatten().with_output_types(KEYED)
-            | "Attach" >> StatefulStage(TakeFromOriginal(self._take, self._horizon), decide=self._attach_group)
+            | "Attach" >> StatefulStage(TakeFromOriginal(self._horizon), decide=self._attach_group)
         )
 
 
