@@ -5,11 +5,19 @@ import json
 import pickle
 import random
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
+
+import apache_beam as beam
+from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.testing.util import assert_that
+from apache_beam.transforms.window import TimestampedValue
+from apache_beam.utils.timestamp import Duration, Timestamp
 
 from benchmarks.corpus import bbc_articles
 from conftest import read_jsonl
-from newsmon.transforms.stories import StoryIndex, StoryParams, cluster
+from newsmon.transforms.eventtime import KEYED, StatefulStage
+from newsmon.transforms.stories import AssignStoryState, StoryIndex, StoryParams, cluster
 
 
 def test_seed_stories(seed_run):
@@ -41,19 +49,24 @@ def test_story_assignment_ignores_input_order(seed_run):
     assert first == {a["id"]: a["story_id"] for a in articles}
 
 
+def dated_bbc_articles(count: int, published_at) -> list[dict]:
+    """BBC articles carrying their capitalised names as entities (so entity postings count too)
+    and the date `published_at(i)` gives the i-th."""
+    names = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+")
+    return [
+        {"id": f"bbc-{i}", "title": a.title, "text": "\n".join(a.paragraphs), "published_at": published_at(i),
+         "order_key": f"{i:05d}", "language": "en",
+         "entities": [{"type": "NAME", "name": name} for name in set(names.findall(a.text))]}
+        for i, a in enumerate(bbc_articles()[:count])
+    ]
+
+
 def test_story_index_joins_the_story_a_scan_of_all_open_stories_picks():
     """The inverted index only narrows whom to score: on 400 BBC articles every article joins
-    the story (or starts a new one) exactly as scoring every open story would. Articles carry
-    their capitalised names as entities (so entity postings count too) and dates over two
-    weeks (so the window filters); half-way the index goes through pickling, as Beam state
-    does, and expires the oldest stories."""
-    names = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+")
-    articles = [
-        {"id": f"bbc-{i}", "title": a.title, "text": "\n".join(a.paragraphs),
-         "published_at": f"2024-03-{1 + i % 14:02d}T09:00:00Z",
-         "entities": [{"type": "NAME", "name": name} for name in set(names.findall(a.text))]}
-        for i, a in enumerate(bbc_articles()[:400])
-    ]
+    the story (or starts a new one) exactly as scoring every open story would. Articles have
+    dates over two weeks (so the window filters); half-way the index goes through pickling,
+    as Beam state does, and expires the oldest stories."""
+    articles = dated_bbc_articles(400, lambda i: f"2024-03-{1 + i % 14:02d}T09:00:00Z")
     index = StoryIndex(StoryParams())
     index.observe(articles)
     joined = 0
@@ -72,3 +85,30 @@ def test_story_index_joins_the_story_a_scan_of_all_open_stories_picks():
             joined += 1
             assert story_id == scanned.story_id
     assert joined >= 100
+
+
+def test_batch_clustering_by_function_matches_the_settle_timer():
+    """A batch run clusters each language's articles with a plain function (`decide_group`), not
+    through state. On a dated archive, where articles settle at times of their own (and old
+    stories expire on the way), both must give every article the same story: the two paths run
+    side by side in one pipeline over 240 BBC articles published 40 minutes apart."""
+    articles = dated_bbc_articles(240, lambda i: (datetime(2024, 3, 1) + timedelta(minutes=40 * i)).isoformat())
+    clustering = AssignStoryState(StoryParams(), Duration(seconds=2), Duration(seconds=2 * 86400))
+
+    def check(joined):
+        assert len(joined) == len(articles)
+        for article_id, stories in joined:
+            assert len(stories["by_function"]) == len(stories["by_state"]) == 1, article_id
+            assert stories["by_function"] == stories["by_state"], article_id
+        assert len({story for _, stories in joined for story in stories["by_state"]}) < len(articles) - 20
+
+    with beam.Pipeline(options=PipelineOptions(["--runner", "FnApiRunner"])) as pipeline:
+        keyed = (pipeline | beam.Create(articles)
+                 | beam.Map(lambda a: TimestampedValue(("en", a), Timestamp.from_rfc3339(a["published_at"] + "Z")))
+                 .with_output_types(KEYED))
+        by_function = keyed | "ByFunction" >> StatefulStage(clustering, decide=clustering.decide_group)
+        by_state = keyed | "ByState" >> StatefulStage(clustering)
+        joined = ({name: pcoll | f"Story{name}" >> beam.Map(lambda a: (a["id"], a["story_id"]))
+                   for name, pcoll in (("by_function", by_function), ("by_state", by_state))}
+                  | beam.CoGroupByKey())
+        assert_that(joined, check)

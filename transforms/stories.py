@@ -30,7 +30,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsmon.transforms import records
 from newsmon.transforms.dedup import days_apart, original_rank
-from newsmon.transforms.eventtime import KEYED, StatefulStage, only_when_alone, settle_time
+from newsmon.transforms.eventtime import KEYED, Group, StatefulStage, settle_time
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sketches import words
 
@@ -374,11 +374,34 @@ class AssignStoryState(beam.DoFn):
             due.write(next_at)
             settle.set(Timestamp(micros=next_at))
         index = index_state.read() or StoryIndex(self._params)
-        index.expire((ts - self._horizon).micros)
-        index.observe(article for _, _, article in batch)
-        for event_us, _, article in batch:
-            yield {**article, "story_id": index.assign(article, event_us)}
+        yield from assign_settled(index, [(event_us, article) for event_us, _, article in batch],
+                                  (ts - self._horizon).micros)
         index_state.write(index)
+
+    def decide_group(self, key: str, group: Group) -> list[TimestampedValue]:
+        """A whole batch group (one language) at once, as the settle timer takes it: the articles
+        due at each settle time together, earliest time first, each out at that time. Through
+        state, every firing would read and rewrite all articles still pending: quadratic in a
+        dated archive, where nearly every article has a settle time of its own."""
+        due: dict[int, list[tuple[int, dict]]] = defaultdict(list)
+        for article, ts in group:
+            due[settle_time(article, ts, self._settle).micros].append((ts.micros, article))
+        index, assigned = StoryIndex(self._params), []
+        for at in sorted(due):
+            batch = sorted(due[at], key=lambda item: original_rank(item[1]))
+            at_ts = Timestamp(micros=at)
+            assigned += [TimestampedValue(article, at_ts)
+                         for article in assign_settled(index, batch, (at_ts - self._horizon).micros)]
+        return assigned
+
+
+def assign_settled(index: StoryIndex, batch: list[tuple[int, dict]], expired_before_us: int) -> Iterator[dict]:
+    """(event time, article) pairs settled together, in original order -> the articles with their
+    story ids; stories idle since `expired_before_us` are closed first."""
+    index.expire(expired_before_us)
+    index.observe(article for _, article in batch)
+    for event_us, article in batch:
+        yield {**article, "story_id": index.assign(article, event_us)}
 
 
 class CollectStoryState(beam.DoFn):
@@ -401,6 +424,11 @@ class CollectStoryState(beam.DoFn):
     def emit(self, key=beam.DoFn.KeyParam, members=beam.DoFn.StateParam(MEMBERS)):
         yield story_record(key, list(members.read()))
 
+    def decide_group(self, story_id: str, group: Group) -> list[TimestampedValue]:
+        """A whole batch group at once: the story record, once its last article settled."""
+        return [TimestampedValue(story_record(story_id, [member for member, _ in group]),
+                                 max(ts for _, ts in group) + self._settle)]
+
 
 def _durations(settings: Settings) -> tuple[Duration, Duration]:
     return (Duration(seconds=settings.get("dedup.settle_seconds")),
@@ -416,10 +444,11 @@ class AssignStories(beam.PTransform):
         self._settle, self._horizon = _durations(settings)
 
     def expand(self, articles):
+        clustering = AssignStoryState(self._params, self._settle, self._horizon)
         return (
             articles
             | "KeyByLanguage" >> beam.Map(lambda a: (a.get("language") or "und", a)).with_output_types(KEYED)
-            | "Cluster" >> StatefulStage(AssignStoryState(self._params, self._settle, self._horizon))
+            | "Cluster" >> StatefulStage(clustering, decide=clustering.decide_group)
         )
 
 
@@ -431,15 +460,10 @@ class CollectStories(beam.PTransform):
         self._settle, self._horizon = _durations(settings)
 
     def expand(self, articles):
-        settle = self._settle
-
-        def single_article(story_id: str, member: dict, ts: Timestamp) -> list:
-            return [TimestampedValue(story_record(story_id, [member]), ts + settle)]
-
+        collecting = CollectStoryState(self._settle, self._horizon)
         return (
             articles
             | "WithStory" >> beam.Filter(lambda a: a.get("story_id"))
             | "KeyByStory" >> beam.Map(lambda a: (a["story_id"], story_member(a))).with_output_types(KEYED)
-            | "Collect" >> StatefulStage(CollectStoryState(self._settle, self._horizon),
-                                       decide=only_when_alone(single_article))
+            | "Collect" >> StatefulStage(collecting, decide=collecting.decide_group)
         )
