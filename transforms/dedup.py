@@ -90,15 +90,22 @@ def is_near_copy(a: dict, b: dict, threshold: float, horizon_days: float) -> boo
     apart = days_apart(a["published_at"], b["published_at"])
     if apart is not None and apart > horizon_days:
         return False
-    if min(len(a["shingles"]), len(b["shingles"])) < MIN_SHINGLES:
+    shingles_a, shingles_b = entry_shingles(a), entry_shingles(b)
+    if min(len(shingles_a), len(shingles_b)) < MIN_SHINGLES:
         return False
-    return containment(a["shingles"], b["shingles"]) >= threshold
+    return containment(shingles_a, shingles_b) >= threshold
 
 
 def near_entry(article: dict, shingles: np.ndarray) -> dict:
-    """What a band keeps of an article: enough to verify and rank, not the article itself."""
+    """What a band keeps of an article: enough to verify and rank, not the article itself. The
+    shingles are kept as bytes, which Beam's coders write as they are (a numpy array is pickled)."""
     return {"id": article["id"], "rank": original_rank(article), "published_at": article["published_at"],
-            "shingles": shingles}
+            "shingles": shingles.astype(np.uint32).tobytes()}
+
+
+def entry_shingles(entry: dict) -> np.ndarray:
+    """An entry's sorted unique shingle hashes (uint32), read in place from its bytes."""
+    return np.frombuffer(entry["shingles"], dtype=np.uint32)
 
 
 def sketched_entry(article: dict, params: SketchParams) -> tuple[dict, tuple[str, ...]]:
