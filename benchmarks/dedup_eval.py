@@ -1,6 +1,7 @@
 """Evaluate near-duplicate detection and story clustering; measure the dedup stage's speed.
 
-Run: `.venv/bin/python benchmarks/dedup_eval.py` (add `--quick` to skip the pipeline runs).
+Run: `.venv/bin/python -m benchmarks.dedup_eval` (add `--quick` to skip the labelled set's
+`newsmon run`, `--speed-only` for the speed figures alone).
 
 Data and labels
 - Labelled set (`benchmarks/data/stories.jsonl` + the five seeds): real-text articles with story
@@ -17,15 +18,24 @@ Data and labels
   labelled near copies too. On top, 200 BBC articles get the five perturbations at run time.
 
 Metrics: near-duplicate precision/recall/F1 over copy -> original links (a predicted link is right
-when it names an article of the copy's gold group), B-cubed precision/recall/F1 over stories, and
-docs/s of the dedup stage on 500-word articles cut from BBC text: the plain-function core
-(`find_near_duplicates`) and the Beam stage (`LinkNearDuplicates` on the in-process runner),
-each as a ratio to tokenising the same texts (the baseline, measured in the same run).
+when it names an article of the copy's gold group), B-cubed precision/recall/F1 over stories.
+
+Speed (`--speed-only` runs only this; `--docs N`, default 20,000; `--workers W`, default 2): docs/s
+on N articles of 500 words (`five_hundred_word_articles`: distinct texts, one in ten a perturbed
+copy). Tokenising alone and the plain-function core (`find_near_duplicates`) run in this
+process. The Beam stage (`LinkNearDuplicates`) runs the way `newsmon run` runs it: the options of
+`pipelines/runner.py::direct_runner_args` (FnApiRunner, W worker processes, state cache off). Two
+pipelines read the same docs from a JSON-lines file: one only reads them and counts the near
+copies, the other puts the stage in between. "With start-up" is N over the whole second run
+(runner and worker start-up, reading, the stage, counting); "marginal" is N over the difference
+of the two runs, the stage's own time. The stage must find the core's near copies (checked).
 """
 from __future__ import annotations
 
 import argparse
+import copy
 import json
+import os
 import random
 import subprocess
 import sys
@@ -35,15 +45,18 @@ from collections import defaultdict
 from pathlib import Path
 
 import apache_beam as beam
+from apache_beam.options.pipeline_options import PipelineOptions
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
+import corpus as bench_corpus  # noqa: E402
 from perturb import PERTURBATIONS  # noqa: E402
 
+from newsmon.pipelines.runner import direct_runner_args  # noqa: E402
 from newsmon.transforms import records  # noqa: E402
 from newsmon.transforms.dedup import LinkNearDuplicates, dedup_params, find_near_duplicates  # noqa: E402
 from newsmon.transforms.normalise import read_articles  # noqa: E402
-from newsmon.transforms.settings import load_settings  # noqa: E402
+from newsmon.transforms.settings import Settings, load_settings  # noqa: E402
 from newsmon.transforms.sketches import shingle_hashes, word_hashes, words  # noqa: E402
 
 BBC = REPO.parent / "shared" / "corpora" / "bbc"
@@ -239,18 +252,54 @@ def evaluate_bbc(settings) -> None:
     print(f"  + {len(copies) - len(gold_copies)} perturbed BBC copies: precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
 
 
-def five_hundred_word_articles(n: int) -> list[dict]:
-    stream = [w for a in bbc_articles() for w in f"{a['title']} {a['text']}".split()]
+def five_hundred_word_articles(n: int, copy_every: int = 10) -> list[dict]:
+    """`n` articles of 500 words: consecutive, non-overlapping 500-word windows of generated
+    articles (real BBC paragraphs recombined, `benchmarks/corpus.py`), so that no two windows
+    share text by construction; every `copy_every`-th one is instead a perturbed copy (the five
+    perturbations in turn) of the window before it, so the verification path runs too."""
+    perturbations = list(PERTURBATIONS.values())
+    needed = n * 500
+    stream: list[str] = []
+    for article in bench_corpus.generated_articles(n, bench_corpus.bbc_articles()):
+        stream.extend(" ".join(article.paragraphs).split())
+        if len(stream) >= needed:
+            break
     docs = []
     for i in range(n):
-        start = (i * 500) % (len(stream) - 500)
-        body = " ".join(stream[start:start + 500])
-        docs.append({"id": f"doc{i:05d}", "title": f"Article {i}", "text": body, "published_at": None,
-                     "order_key": f"{i:05d}"})
+        title, text = f"Article {i}", " ".join(stream[i * 500:(i + 1) * 500])
+        if i % copy_every == copy_every - 1:
+            title, text = perturbations[(i // copy_every) % len(perturbations)](docs[-1]["title"], docs[-1]["text"])
+        docs.append({"id": f"doc{i:06d}", "title": title, "text": text, "published_at": None,
+                     "order_key": f"{i:06d}", "duplicate_of": None, "duplicate_kind": None})
     return docs
 
 
-def measure_speed(settings, n: int) -> None:
+def with_workers(settings: Settings, workers: int) -> Settings:
+    values = copy.deepcopy(settings.values)
+    values["runner"]["workers"] = workers
+    return Settings(values)
+
+
+def timed_pipeline(options: PipelineOptions, docs_file: Path, stage: beam.PTransform | None, out: Path) -> float:
+    """Wall seconds of a whole pipeline run: read the docs (JSON lines), pass them through `stage`
+    (none: straight on), count the near copies and write the count to `out`. The docs are read
+    from a file, as `newsmon run` reads its inputs: `beam.Create` would pickle and bz2-compress
+    them into the pipeline, and each worker would decompress them (most of a run's time)."""
+    start = time.perf_counter()
+    with beam.Pipeline(options=options) as pipeline:
+        articles = pipeline | "Read" >> beam.io.ReadFromText(str(docs_file)) | "Parse" >> beam.Map(json.loads)
+        if stage is not None:
+            articles = articles | "Stage" >> stage
+        _ = (articles
+             | "NearCopies" >> beam.Filter(lambda a: a["duplicate_of"] is not None)
+             | "Count" >> beam.combiners.Count.Globally()
+             | "Write" >> beam.io.WriteToText(str(out), shard_name_template=""))
+    return time.perf_counter() - start
+
+
+def measure_speed(settings: Settings, n: int, workers: int) -> None:
+    """docs/s of the near-duplicate core (plain functions, one process) and of the Beam stage
+    run as `newsmon run` runs it (`direct_runner_args`: FnApiRunner, `workers` processes)."""
     params, _, _ = dedup_params(settings)
     threshold, horizon = settings.get("dedup.near_threshold"), settings.get("dedup.horizon_days")
     docs = five_hundred_word_articles(n)
@@ -259,28 +308,44 @@ def measure_speed(settings, n: int) -> None:
         words(f"{d['title']}\n{d['text']}")
     baseline = n / (time.perf_counter() - start)
     start = time.perf_counter()
-    find_near_duplicates(docs, params, threshold, horizon)
+    links = find_near_duplicates(docs, params, threshold, horizon)
     core = n / (time.perf_counter() - start)
-    start = time.perf_counter()
-    with beam.Pipeline() as pipeline:
-        _ = pipeline | beam.Create(docs) | LinkNearDuplicates(settings) | beam.combiners.Count.Globally()
-    stage = n / (time.perf_counter() - start)
-    print(f"speed, {n} articles of 500 words (2-core machine):")
-    print(f"  baseline tokenise only     {baseline:9.0f} docs/s")
-    print(f"  near-dup core (plain)      {core:9.0f} docs/s  ({core / baseline:.3f} x baseline)")
-    print(f"  near-dup Beam stage        {stage:9.0f} docs/s  ({stage / baseline:.3f} x baseline, in-process runner)")
+    args = direct_runner_args(with_workers(settings, workers), [])
+    options = PipelineOptions(args)
+    with tempfile.TemporaryDirectory() as tmp:
+        docs_file = Path(tmp) / "docs.jsonl"
+        docs_file.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+        read_only = timed_pipeline(options, docs_file, None, Path(tmp) / "none.txt")
+        with_stage = timed_pipeline(options, docs_file, LinkNearDuplicates(settings), Path(tmp) / "stage.txt")
+        stage_links = int((Path(tmp) / "stage.txt").read_text())
+    stage_total = n / with_stage
+    marginal = n / (with_stage - read_only) if with_stage > read_only else float("inf")
+    print(f"speed, {n} articles of 500 words ({n // 10} of them perturbed copies), "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}:")
+    print(f"  baseline tokenise only (1 process)       {baseline:9.0f} docs/s")
+    print(f"  near-dup core, plain functions (1 proc.) {core:9.0f} docs/s  ({core / baseline:.3f} x baseline), "
+          f"{len(links)} near copies")
+    print(f"  Beam runs, {' '.join(args)}:")
+    print(f"    read + count only                      {read_only:9.1f} s")
+    print(f"    read + LinkNearDuplicates + count      {with_stage:9.1f} s, {stage_links} near copies"
+          f"{'' if stage_links == len(links) else ' (DIFFERS from the core)'}")
+    print(f"  near-dup Beam stage, with start-up       {stage_total:9.0f} docs/s  (N / whole run)")
+    print(f"  near-dup Beam stage, marginal            {marginal:9.0f} docs/s  (N / (whole run - read + count only))")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the pipeline run over the labelled set")
-    parser.add_argument("--docs", type=int, default=4000, help="500-word articles for the speed test")
+    parser.add_argument("--speed-only", action="store_true", help="only the speed test")
+    parser.add_argument("--docs", type=int, default=20000, help="500-word articles for the speed test")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes of the Beam runs")
     args = parser.parse_args()
     settings = load_settings()
-    if not args.quick:
+    if not (args.quick or args.speed_only):
         evaluate_labelled_set()
-    evaluate_bbc(settings)
-    measure_speed(settings, args.docs)
+    if not args.speed_only:
+        evaluate_bbc(settings)
+    measure_speed(settings, args.docs, args.workers)
 
 
 if __name__ == "__main__":

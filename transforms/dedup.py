@@ -19,12 +19,14 @@ never linked, so batch and streaming agree on what counts as a copy.
 """
 from __future__ import annotations
 
+import zlib
 from datetime import datetime
 from typing import Callable, Iterable, Iterator
 
 import apache_beam as beam
 import numpy as np
 from apache_beam.coders import PickleCoder
+from apache_beam.options.pipeline_options import StandardOptions
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateSpec, TimerSpec, on_timer
 from apache_beam.transforms.window import TimestampedValue
@@ -88,21 +90,52 @@ def is_near_copy(a: dict, b: dict, threshold: float, horizon_days: float) -> boo
     apart = days_apart(a["published_at"], b["published_at"])
     if apart is not None and apart > horizon_days:
         return False
-    if min(len(a["shingles"]), len(b["shingles"])) < MIN_SHINGLES:
+    shingles_a, shingles_b = entry_shingles(a), entry_shingles(b)
+    if min(len(shingles_a), len(shingles_b)) < MIN_SHINGLES:
         return False
-    return containment(a["shingles"], b["shingles"]) >= threshold
+    return containment(shingles_a, shingles_b) >= threshold
 
 
 def near_entry(article: dict, shingles: np.ndarray) -> dict:
-    """What a band keeps of an article: enough to verify and rank, not the article itself."""
+    """What a band keeps of an article: enough to verify and rank, not the article itself. The
+    shingles are kept as bytes, which Beam's coders write as they are (a numpy array is pickled)."""
     return {"id": article["id"], "rank": original_rank(article), "published_at": article["published_at"],
-            "shingles": shingles}
+            "shingles": shingles.astype(np.uint32).tobytes()}
+
+
+def entry_shingles(entry: dict) -> np.ndarray:
+    """An entry's sorted unique shingle hashes (uint32), read in place from its bytes."""
+    return np.frombuffer(entry["shingles"], dtype=np.uint32)
+
+
+def sketched_entry(article: dict, params: SketchParams) -> tuple[dict, tuple[str, ...]]:
+    """(the article's band entry, its band keys)."""
+    sk = sketch(article["title"], article["text"], params)
+    return near_entry(article, sk.shingles), sk.band_keys
 
 
 def link_for_later(a: dict, b: dict) -> tuple[str, tuple]:
     """(later article id, (earlier rank, earlier id)) for a verified pair."""
     earlier, later = sorted((a, b), key=lambda e: (e["rank"], e["id"]))
     return later["id"], (earlier["rank"], earlier["id"])
+
+
+def verified_links(entry: dict, others: Iterable[dict], threshold: float, horizon_days: float) -> Iterator[tuple]:
+    """A link (`link_for_later`) between `entry` and each other article of `others` it verifies with."""
+    for other in others:
+        if other["id"] != entry["id"] and is_near_copy(entry, other, threshold, horizon_days):
+            yield link_for_later(entry, other)
+
+
+def band_links(entries: list[dict], threshold: float, horizon_days: float) -> list[tuple]:
+    """Every verified link among a band's entries: what `NearDuplicateBand` gives for them, in
+    whatever order they arrive (each pair is compared once, when the later one comes)."""
+    return [link for i, entry in enumerate(entries) for link in verified_links(entry, entries[:i], threshold, horizon_days)]
+
+
+def resolved(article: dict, links: list[tuple]) -> dict:
+    """The article, marked as a near copy of the earliest original among its links, if any."""
+    return mark_copy(article, min(links)[1], "near") if links else article
 
 
 def find_near_duplicates(articles: Iterable[dict], params: SketchParams, threshold: float,
@@ -114,15 +147,12 @@ def find_near_duplicates(articles: Iterable[dict], params: SketchParams, thresho
     bands: dict[str, list[dict]] = {}
     best: dict[str, tuple] = {}
     for article in articles:
-        sk = sketch(article["title"], article["text"], params)
-        entry = near_entry(article, sk.shingles)
-        for key in sk.band_keys:
+        entry, keys = sketched_entry(article, params)
+        for key in keys:
             members = bands.setdefault(key, [])
-            for other in members:
-                if is_near_copy(entry, other, threshold, horizon_days):
-                    later, earlier = link_for_later(entry, other)
-                    if later not in best or earlier < best[later]:
-                        best[later] = earlier
+            for later, earlier in verified_links(entry, members, threshold, horizon_days):
+                if later not in best or earlier < best[later]:
+                    best[later] = earlier
             members.append(entry)
     return {later: earlier[1] for later, earlier in best.items()}
 
@@ -274,9 +304,7 @@ class NearDuplicateBand(beam.DoFn):
     def process(self, keyed, ts=beam.DoFn.TimestampParam, entries=beam.DoFn.StateParam(ENTRIES),
                 latest=beam.DoFn.StateParam(_Horizon.LATEST), expiry=beam.DoFn.TimerParam(EXPIRY)):
         entry = keyed[1]
-        for other in entries.read():
-            if other["id"] != entry["id"] and is_near_copy(entry, other, self._threshold, self._horizon_days):
-                yield link_for_later(entry, other)
+        yield from verified_links(entry, entries.read(), self._threshold, self._horizon_days)
         entries.add(entry)
         _Horizon.extend(latest, expiry, ts, self._horizon)
 
@@ -314,7 +342,7 @@ class ResolveNearDuplicates(beam.DoFn):
         article.clear()
         best.clear()
         if record is not None:
-            yield mark_copy(record, link[1], "near") if link else record
+            yield resolved(record, [link] if link else [])
 
 
 def dedup_params(settings: Settings) -> tuple[SketchParams, Duration, Duration]:
@@ -353,6 +381,101 @@ class MarkExactDuplicates(beam.PTransform):
         )
 
 
+def meeting_keys(article_id: str, shared: Iterable[tuple[str, Iterable[str]]]) -> set[str]:
+    """The band keys an article needs in a batch run, from the shared keys it holds (key, ids of
+    the articles holding it): for each other article, the smallest key they share. Both articles
+    of a pair pick the same key, so every pair that shares a key is compared, and only once (a
+    copy shares most of its 32 keys with its original)."""
+    first: dict[str, str] = {}
+    for key, ids in shared:
+        for other in ids:
+            if other != article_id and (other not in first or key < first[other]):
+                first[other] = key
+    return set(first.values())
+
+
+def shared_keys(members: Iterable[tuple[str, list[str]]]) -> Iterator[tuple[str, tuple[str, tuple[str, ...]]]]:
+    """(article id, (key, ids of the articles holding it)) for each key two or more articles
+    hold, from (article id, its keys) pairs."""
+    holders: dict[str, set[str]] = {}
+    for article_id, keys in members:
+        for key in keys:
+            holders.setdefault(key, set()).add(article_id)
+    for key, ids in holders.items():
+        if len(ids) > 1:
+            distinct = tuple(sorted(ids))
+            for article_id in distinct:
+                yield article_id, (key, distinct)
+
+
+class KeyByBand(beam.PTransform):
+    """(band entry, band keys) of each article -> (band key, entry) elements for `NearDuplicateBand`.
+
+    Streaming: every key of every article (a later article may share any of them). Batch: each
+    pair of articles that share a key meets in one key (`meeting_keys`), and keys held by one
+    article are dropped (it can never meet another there: nearly all keys). An entry carries
+    the article's shingles (about 2 kB), so the keys are grouped first without them and entries
+    travel, joined by article id, only to the keys they meet in. Keys are grouped in `SHARDS`
+    shards (by a stable hash), an article's keys of a shard in one element: a Beam element per
+    (key, article) pair costs more than finding the shared keys of a shard in a dict."""
+
+    SHARDS = 4
+
+    def expand(self, sketched):
+        if sketched.pipeline.options.view_as(StandardOptions).streaming:
+            return sketched | "AllKeys" >> beam.FlatMap(lambda s: [(key, s[0]) for key in s[1]]).with_output_types(KEYED)
+        shards = self.SHARDS
+
+        def by_shard(sketch: tuple[dict, tuple[str, ...]]) -> list:
+            entry, keys = sketch
+            parts: dict[int, list[str]] = {}
+            for key in keys:
+                parts.setdefault(zlib.crc32(key.encode("utf-8")) % shards, []).append(key)
+            return [(shard, (entry["id"], part)) for shard, part in parts.items()]
+
+        def to_keys(article_id: str, joined: dict) -> list:
+            keys = sorted(meeting_keys(article_id, joined["shared"]))
+            return [(key, entry) for entry in joined["entry"] for key in keys]
+
+        shared = (sketched
+                  | "KeysByShard" >> beam.FlatMap(by_shard)
+                  | "GroupShards" >> beam.GroupByKey()
+                  | "SharedKeys" >> beam.FlatMapTuple(lambda shard, members: shared_keys(members)))
+        entries = sketched | "ById" >> beam.Map(lambda s: (s[0]["id"], s[0]))
+        return ({"entry": entries, "shared": shared} | "JoinEntries" >> beam.CoGroupByKey()
+                | "ToMeetingKeys" >> beam.FlatMapTuple(to_keys).with_output_types(KEYED))
+
+
+class ResolveLinks(beam.PTransform):
+    """(articles, links (later id, (earlier rank, earlier id))) -> the articles, each near copy
+    marked with the earliest of its originals, at its settle time.
+
+    Streaming: `ResolveNearDuplicates` holds each article until it settles. Batch: all links are
+    known before any article is decided, and only near copies have any, so the earliest link of
+    each copy is found without the articles and handed to every worker; the articles themselves
+    are neither grouped nor moved (which their settle timers decide in the same way)."""
+
+    def __init__(self, settle: Duration):
+        super().__init__()
+        self._settle = settle
+
+    def expand(self, pcolls):
+        articles, links = pcolls
+        if articles.pipeline.options.view_as(StandardOptions).streaming:
+            keyed = articles | "KeyById" >> beam.Map(lambda a: (a["id"], ("article", a)))
+            tagged = links | "AsLink" >> beam.MapTuple(lambda later, earlier: (later, ("link", earlier)))
+            return ((keyed, tagged) | "ArticlesAndLinks" >> beam.Flatten().with_output_types(KEYED)
+                    | "Resolve" >> StatefulStage(ResolveNearDuplicates(self._settle)))
+        settle = self._settle
+
+        def mark(article: dict, earliest: dict, ts=beam.DoFn.TimestampParam) -> TimestampedValue:
+            link = earliest.get(article["id"])
+            return TimestampedValue(resolved(article, [link] if link else []), settle_time(article, ts, settle))
+
+        earliest = links | "Earliest" >> beam.CombinePerKey(min)
+        return articles | "Mark" >> beam.Map(mark, beam.pvalue.AsDict(earliest))
+
+
 class LinkNearDuplicates(beam.PTransform):
     """Articles -> the same articles, near copies marked with their earliest verified original."""
 
@@ -363,32 +486,18 @@ class LinkNearDuplicates(beam.PTransform):
         self._horizon_days = settings.get("dedup.horizon_days")
 
     def expand(self, articles):
-        params = self._params
+        threshold, horizon_days = self._threshold, self._horizon_days
 
-        def band_entries(article: dict):
-            sk = sketch(article["title"], article["text"], params)
-            entry = near_entry(article, sk.shingles)
-            return [(key, entry) for key in sk.band_keys]
-
-        settle = self._settle
-
-        def unlinked(key: str, value: tuple, ts: Timestamp) -> list:
-            kind, article = value
-            return [TimestampedValue(article, settle_time(article, ts, settle))] if kind == "article" else []
+        def compare_band(key: str, group: Group) -> list:
+            return band_links([entry for entry, _ in group], threshold, horizon_days)
 
         links = (
             articles
-            | "KeyByBand" >> beam.FlatMap(band_entries).with_output_types(KEYED)
-            | "CompareInBand" >> StatefulStage(NearDuplicateBand(self._threshold, self._horizon_days),
-                                               decide=only_when_alone(lambda key, entry, ts: ()))
-            | "AsLink" >> beam.MapTuple(lambda later, earlier: (later, ("link", earlier)))
+            | "Sketch" >> beam.Map(sketched_entry, self._params)
+            | "KeyByBand" >> KeyByBand()
+            | "CompareInBand" >> StatefulStage(NearDuplicateBand(threshold, horizon_days), decide=compare_band)
         )
-        keyed = articles | "KeyById" >> beam.Map(lambda a: (a["id"], ("article", a)))
-        return (
-            (keyed, links)
-            | "ArticlesAndLinks" >> beam.Flatten().with_output_types(KEYED)
-            | "Resolve" >> StatefulStage(ResolveNearDuplicates(settle), decide=only_when_alone(unlinked))
-        )
+        return (articles, links) | "Resolve" >> ResolveLinks(self._settle)
 
 
 class JoinExactCopies(beam.PTransform):

@@ -87,8 +87,9 @@ class StatefulStage(beam.PTransform):
     (fused behind another stateful stage's timer output, its timers are dropped), and it hands all
     of a key's elements to one bundle. With bounded input and state empty at the start, a group
     is all the key will ever see, so `decide(key, group)` may give the group's records without
-    touching state (None sends the group through the DoFn). The dedup stages decide keys holding
-    a single element that way (`only_when_alone`: most band keys and content hashes), joins decide
+    touching state (None sends the group through the DoFn). The exact-duplicate stage decides
+    content hashes holding a single element that way (`only_when_alone`), joins and the
+    near-duplicate bands (which batch runs only fill with articles that share them) decide
     every group. A state request costs about a millisecond on the batch runner (a gRPC round trip
     to the runner process, or the state cache weighing the value by walking every loaded module).
     That runner also runs a stateful stage, and what is fused behind it, on a single worker: a
