@@ -13,7 +13,6 @@ from newsmon.transforms.alerts import RuleSet
 from newsmon.transforms.es_connection import EsSettings
 from newsmon.transforms.enrich import EXACT_COPIES, ORIGINALS
 from newsmon.transforms.es_spool import spool_dir
-from newsmon.transforms.es_writer import BulkOptions, WriteToElasticsearch
 from newsmon.transforms.readers import read_input
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sinks import CountAs, WriteJsonl, WriteSummary
@@ -49,6 +48,9 @@ def index_all(pipeline: beam.Pipeline, outputs: dict, run: RunOptions):
     to `inputs`."""
     if run.es is None:
         return pipeline | "NoIndexFailures" >> beam.Create([])
+    # The writer (and the Elasticsearch client library it imports) only for runs that index.
+    from newsmon.transforms.es_writer import BulkOptions, WriteToElasticsearch
+
     options = BulkOptions.from_settings(run.settings)
     spool = spool_dir(run.settings, run.output_dir)
     failures = [
