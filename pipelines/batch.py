@@ -15,7 +15,7 @@ from newsmon.transforms.enrich import EXACT_COPIES, ORIGINALS
 from newsmon.transforms.es_spool import spool_dir
 from newsmon.transforms.readers import read_input
 from newsmon.transforms.settings import Settings
-from newsmon.transforms.sinks import CountAs, WriteJsonl, WriteSummary
+from newsmon.transforms.sinks import WriteJsonl, WriteSummary
 
 # Summary count of documents Elasticsearch did not take (see `index_all`).
 INDEX_FAILURES = "index_failures"
@@ -75,32 +75,23 @@ def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
     written = records_to_write(outputs)
     index_failures = index_all(pipeline, written, run)
 
-    out = run.output_dir
-    for name, pcoll in written.items():
-        if name != records.DEADLETTER:
-            pcoll | f"Write{name.title()}" >> WriteJsonl(out, name)
-    (
-        (written[records.DEADLETTER], index_failures)
-        | "AllDeadletters" >> beam.Flatten()
-        | "WriteDeadletter" >> WriteJsonl(out, records.DEADLETTER)
-    )
+    files = dict(written)
+    files[records.DEADLETTER] = (written[records.DEADLETTER], index_failures) | "AllDeadletters" >> beam.Flatten()
+    files | "WriteFiles" >> WriteJsonl(run.output_dir)
 
-    articles = outputs[records.ARTICLES]
-    counts = [
-        items | "CountInputs" >> CountAs("inputs"),
-        articles | "CountArticles" >> CountAs(records.ARTICLES),
-        outputs[records.DEADLETTER] | "CountDeadletter" >> CountAs(records.DEADLETTER),
-        outputs[records.ALERTS] | "CountAlerts" >> CountAs(records.ALERTS),
-        outputs[UNDELIVERED] | "CountUndelivered" >> CountAs(UNDELIVERED),
-        index_failures | "CountIndexFailures" >> CountAs(INDEX_FAILURES),
-        outputs[records.EVENTS] | "CountEvents" >> CountAs(records.EVENTS),
-        outputs[EXACT_COPIES] | "CountExact" >> CountAs("exact_duplicates"),
-        outputs[ORIGINALS]
-        | "NearCopies" >> beam.Filter(lambda a: a["duplicate_kind"] == "near")
-        | "CountNear" >> CountAs("near_duplicates"),
-        outputs[records.STORIES] | "CountStories" >> CountAs(records.STORIES),
-    ]
-    counts | "AllCounts" >> beam.Flatten() | "Summary" >> WriteSummary(out)
+    counted = {
+        "inputs": items,
+        records.ARTICLES: outputs[records.ARTICLES],
+        records.DEADLETTER: outputs[records.DEADLETTER],
+        records.ALERTS: outputs[records.ALERTS],
+        UNDELIVERED: outputs[UNDELIVERED],
+        INDEX_FAILURES: index_failures,
+        records.EVENTS: outputs[records.EVENTS],
+        "exact_duplicates": outputs[EXACT_COPIES],
+        "near_duplicates": outputs[ORIGINALS] | "NearCopies" >> beam.Filter(lambda a: a["duplicate_kind"] == "near"),
+        records.STORIES: outputs[records.STORIES],
+    }
+    counted | "Summary" >> WriteSummary(run.output_dir)
 
 
 def run_pipeline(run: RunOptions) -> None:
