@@ -58,7 +58,7 @@ class WriteJsonl(beam.PTransform):
             (*lines, every_file)
             | "AllLines" >> beam.Flatten()
             | "ByFile" >> beam.GroupByKey()
-            | "Write" >> beam.MapTuple(lambda name, lines: write_lines(name, lines, output_dir))
+            | "Write" >> beam.MapTuple(lambda name, file_lines: write_lines(name, file_lines, output_dir))
         )
 
 
