@@ -13,7 +13,6 @@ from newsmon.transforms.alerts import RuleSet
 from newsmon.transforms.es_connection import EsSettings
 from newsmon.transforms.enrich import EXACT_COPIES, ORIGINALS
 from newsmon.transforms.es_spool import spool_dir
-from newsmon.transforms.es_writer import BulkOptions, WriteToElasticsearch
 from newsmon.transforms.readers import read_input
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sinks import WriteJsonl, WriteSummary
@@ -49,6 +48,9 @@ def index_all(pipeline: beam.Pipeline, outputs: dict, run: RunOptions):
     to `inputs`."""
     if run.es is None:
         return pipeline | "NoIndexFailures" >> beam.Create([])
+    # The writer (and the Elasticsearch client library it imports) only for runs that index.
+    from newsmon.transforms.es_writer import BulkOptions, WriteToElasticsearch
+
     options = BulkOptions.from_settings(run.settings)
     spool = spool_dir(run.settings, run.output_dir)
     failures = [
@@ -73,17 +75,10 @@ def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
     written = records_to_write(outputs)
     index_failures = index_all(pipeline, written, run)
 
-    out = run.output_dir
-    for name, pcoll in written.items():
-        if name != records.DEADLETTER:
-            pcoll | f"Write{name.title()}" >> WriteJsonl(out, name)
-    (
-        (written[records.DEADLETTER], index_failures)
-        | "AllDeadletters" >> beam.Flatten()
-        | "WriteDeadletter" >> WriteJsonl(out, records.DEADLETTER)
-    )
+    files = dict(written)
+    files[records.DEADLETTER] = (written[records.DEADLETTER], index_failures) | "AllDeadletters" >> beam.Flatten()
+    files | "WriteFiles" >> WriteJsonl(run.output_dir)
 
-    near_copies = outputs[ORIGINALS] | "NearCopies" >> beam.Filter(lambda a: a["duplicate_kind"] == "near")
     counted = {
         "inputs": items,
         records.ARTICLES: outputs[records.ARTICLES],
@@ -93,10 +88,10 @@ def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
         INDEX_FAILURES: index_failures,
         records.EVENTS: outputs[records.EVENTS],
         "exact_duplicates": outputs[EXACT_COPIES],
-        "near_duplicates": near_copies,
+        "near_duplicates": outputs[ORIGINALS] | "NearCopies" >> beam.Filter(lambda a: a["duplicate_kind"] == "near"),
         records.STORIES: outputs[records.STORIES],
     }
-    counted | "Summary" >> WriteSummary(out)
+    counted | "Summary" >> WriteSummary(run.output_dir)
 
 
 def run_pipeline(run: RunOptions) -> None:

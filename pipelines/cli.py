@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
@@ -31,19 +32,18 @@ from newsmon.transforms.secrets import RedactingFilter, redact, secret_values  #
 _REDACTION = RedactingFilter()
 _configure_logging()
 
-from newsmon.pipelines import (  # noqa: E402  (after logging is set up)
-    es_command,
-    kibana_command,
-    replay_command,
-    report_command,
-    rules_command,
-    run_command,
-    watch_command,
-)
-
-# Each command module provides `add_parser(subparsers)`; the parser's `handler` runs it.
-COMMANDS = (run_command, watch_command, rules_command, es_command, replay_command, kibana_command,
-            report_command)
+# Each command's module provides `add_arguments(parser)`, which also sets the parser's `handler`.
+# Only the module of the command given is imported: `newsmon run --no-es` then never imports the
+# Elasticsearch client, nor `newsmon es status` Beam and spaCy (seconds of start-up each).
+COMMANDS = {
+    "run": ("run_command", "batch run over files, directories, globs and feed URLs"),
+    "watch": ("watch_command", "continuous run over a directory that keeps receiving files, and feeds"),
+    "rules": ("rules_command", "check alert rules, or show what they would fire on some input"),
+    "es": ("es_command", "run the local Elasticsearch node, install the index templates"),
+    "replay": ("replay_command", "index the documents a run spooled while Elasticsearch was unavailable"),
+    "kibana": ("kibana_command", "import/export the News monitor dashboard (Kibana 8 saved objects)"),
+    "report": ("report_command", "write a self-contained HTML report (timeline, entities, events, map, alerts)"),
+}
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
@@ -53,22 +53,32 @@ class OneLineErrorParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def chosen_command(argv: list[str]) -> str | None:
+    """The command `argv` names: its first word that is not an option (`newsmon` itself has none
+    taking a value)."""
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
+def build_parser(argv: list[str]) -> argparse.ArgumentParser:
+    """Every command listed with its help; the arguments of the one `argv` names."""
     parser = OneLineErrorParser(
         prog="newsmon",
         description="News monitoring: entities, events, stories, duplicates and alerts into Elasticsearch.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineErrorParser)
     sub.required = True
-    for command in COMMANDS:
-        command.add_parser(sub)
+    command = chosen_command(argv)
+    for name, (module, help_text) in COMMANDS.items():
+        command_parser = sub.add_parser(name, help=help_text)
+        if name == command:
+            importlib.import_module(f"newsmon.pipelines.{module}").add_arguments(command_parser)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    _REDACTION.secrets = secret_values(os.environ, sys.argv[1:] if argv is None else argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    args = build_parser(arguments).parse_args(arguments)
+    _REDACTION.secrets = secret_values(os.environ, arguments)
     try:
         return args.handler(args) or 0
     except KeyboardInterrupt:

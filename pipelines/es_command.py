@@ -16,11 +16,9 @@ LAUNCHER = Path(__file__).resolve().parents[1] / "deploy" / "elasticsearch" / "e
 NODE_ACTIONS = ("start", "stop", "status")
 
 
-def add_parser(sub) -> None:
-    parser = sub.add_parser(
-        "es", help="run the local Elasticsearch node, install the index templates",
-        description="The local Elasticsearch 8 node (deploy/elasticsearch/, 127.0.0.1 only, no security) "
-                    "and newsmon's index templates.")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("The local Elasticsearch 8 node (deploy/elasticsearch/, 127.0.0.1 only, no security) "
+                          "and newsmon's index templates.")
     actions = parser.add_subparsers(dest="es_action", metavar="ACTION", parser_class=type(parser))
     actions.required = True
     for action, text in (("start", "start the node (no-op if it runs) and print its URL on the last line"),

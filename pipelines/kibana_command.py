@@ -15,12 +15,10 @@ from newsmon.transforms.settings import ConfigError
 COMMITTED_NDJSON = Path(__file__).resolve().parents[1] / "deploy" / "kibana" / "newsmon.ndjson"
 
 
-def add_parser(sub) -> None:
-    parser = sub.add_parser(
-        "kibana", help="import/export the News monitor dashboard (Kibana 8 saved objects)",
-        description="Kibana 8 saved objects for newsmon's indices: data views, visualizations, map, alerts "
-                    "search and the 'News monitor' dashboard. Credentials from NEWSMON_KIBANA_API_KEY or "
-                    "NEWSMON_KIBANA_USER/NEWSMON_KIBANA_PASSWORD (else the NEWSMON_ES_* ones).")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("Kibana 8 saved objects for newsmon's indices: data views, visualizations, map, alerts "
+                          "search and the 'News monitor' dashboard. Credentials from NEWSMON_KIBANA_API_KEY or "
+                          "NEWSMON_KIBANA_USER/NEWSMON_KIBANA_PASSWORD (else the NEWSMON_ES_* ones).")
     actions = parser.add_subparsers(dest="kibana_action", metavar="ACTION", parser_class=type(parser))
     actions.required = True
     url_help = "Kibana URL, e.g. http://localhost:5601 (default $NEWSMON_KIBANA_URL)"

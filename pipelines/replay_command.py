@@ -15,12 +15,10 @@ from newsmon.transforms.settings import ConfigError, load_settings
 DEFAULT_SPOOL = "out/spool"
 
 
-def add_parser(sub) -> None:
-    parser = sub.add_parser(
-        "replay", help="index the documents a run spooled while Elasticsearch was unavailable",
-        description="Index the documents a run spooled while Elasticsearch was down or overloaded, with their own "
-                    "ids (replaying twice changes no count), and drop their stage-index dead-letters from the "
-                    "dead-letter index. Replayed files are removed; documents still failing stay in the spool.")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("Index the documents a run spooled while Elasticsearch was down or overloaded, with their "
+                          "own ids (replaying twice changes no count), and drop their stage-index dead-letters from "
+                          "the dead-letter index. Replayed files are removed; documents still failing stay in the spool.")
     parser.add_argument("--spool", metavar="DIR",
                         help=f"the spool directory (default elasticsearch.spool_dir in the config, else {DEFAULT_SPOOL}, "
                              "the spool of `newsmon run --output out/`)")

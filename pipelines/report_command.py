@@ -13,12 +13,10 @@ from newsmon.transforms.report import render_report, report_data
 from newsmon.transforms.settings import ConfigError, load_settings
 
 
-def add_parser(sub) -> None:
-    parser = sub.add_parser(
-        "report", help="write a self-contained HTML report (timeline, entities, events, map, alerts)",
-        description="Query Elasticsearch and write one HTML page with the News monitor dashboard's picture: "
-                    "articles over time, top entities, event categories, casualties, a map of events, the "
-                    "biggest stories and the latest alerts. The page needs no network to open.")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("Query Elasticsearch and write one HTML page with the News monitor dashboard's picture: "
+                          "articles over time, top entities, event categories, casualties, a map of events, the "
+                          "biggest stories and the latest alerts. The page needs no network to open.")
     add_es_url_argument(parser)
     parser.add_argument("--output", metavar="FILE", required=True, help="the HTML file to write, e.g. report.html")
     add_index_prefix_argument(parser, "read the indices P-articles, P-events, ... (default newsmon)")

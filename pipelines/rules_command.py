@@ -15,9 +15,8 @@ from newsmon.transforms.nlp import ModelNotInstalled
 from newsmon.transforms.settings import ConfigError, load_settings
 
 
-def add_parser(sub) -> None:
-    parser = sub.add_parser("rules", help="check alert rules, or show what they would fire on some input",
-                            description="Alert rules: validate a rules file, or dry-run it over input.")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Alert rules: validate a rules file, or dry-run it over input."
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     actions.required = True
     check = actions.add_parser("check", help="validate a rules file",

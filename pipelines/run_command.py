@@ -8,8 +8,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from elasticsearch import ApiError, TransportError
-
 from newsmon.pipelines.batch import INDEX_FAILURES, RunOptions, run_pipeline
 from newsmon.pipelines.cli_common import (START_NODE, add_config_argument, add_es_url_argument,
                                           add_index_prefix_argument, connect_es, fail)
@@ -26,9 +24,8 @@ SUMMARY_ORDER = ("inputs", "articles", "exact_duplicates", "near_duplicates", "s
                  "events", "alerts", "deadletter")
 
 
-def add_parser(sub) -> None:
-    parser = sub.add_parser("run", help="batch run over files, directories, globs and feed URLs",
-                            description="Batch run: read news, enrich it, write JSONL and/or Elasticsearch.")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Batch run: read news, enrich it, write JSONL and/or Elasticsearch."
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="file, directory (recursive), glob or feed URL")
     parser.add_argument("--output", metavar="DIR", help="write the JSONL files and summary.json here")
     target = parser.add_mutually_exclusive_group()
@@ -98,6 +95,8 @@ def handle(args: argparse.Namespace) -> int:
 def print_index_counts(es: EsSettings) -> None:
     """Per-index counts after the run; a node that went away during the run is reported, not fatal
     (what could not be indexed is in deadletter.jsonl)."""
+    from elasticsearch import ApiError, TransportError  # here: runs with --no-es do not import the client
+
     try:
         with make_client(es) as client:
             counts = refresh_and_count(client, es)

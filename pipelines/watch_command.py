@@ -30,13 +30,11 @@ from newsmon.transforms.sources.feeds import load_feeds
 STATUS_COUNTERS = ("articles", "events", "stories", "alerts", "deadletter", "indexed", "index_failures")
 
 
-def add_parser(sub) -> None:
-    parser = sub.add_parser(
-        "watch", help="continuous run over a directory that keeps receiving files, and feeds",
-        description="Continuous run on a streaming runner (Prism): every file that appears in DIR under "
-                    "its final name (writers copy to a dot-file and rename) and every new item of the "
-                    "feeds is analysed as in `newsmon run` and written within seconds. "
-                    "Prints a line with `ready` once it accepts input; stops cleanly on SIGINT/SIGTERM.")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = ("Continuous run on a streaming runner (Prism): every file that appears in DIR under "
+                          "its final name (writers copy to a dot-file and rename) and every new item of the "
+                          "feeds is analysed as in `newsmon run` and written within seconds. "
+                          "Prints a line with `ready` once it accepts input; stops cleanly on SIGINT/SIGTERM.")
     parser.add_argument("--dir", required=True, metavar="DIR", help="directory to watch (recursively)")
     parser.add_argument("--feeds", metavar="FILE",
                         help="YAML list of feeds to poll: {url, interval_s (default 300), headers}")

@@ -73,5 +73,5 @@ def run_rules(rules: list[dict], articles: list[dict], events: list[dict], out: 
     with beam.Pipeline() as pipeline:
         alerts = ((pipeline | "Articles" >> beam.Create(articles), pipeline | "Events" >> beam.Create(events))
                   | DetectAlerts(ruleset))
-        alerts | WriteJsonl(str(out), records.ALERTS)
+        {records.ALERTS: alerts} | WriteJsonl(str(out))
     return read_jsonl(out / "alerts.jsonl")

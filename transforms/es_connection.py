@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 from urllib.parse import urlsplit, urlunsplit
-
-from elasticsearch import Elasticsearch
 
 from newsmon.transforms import records
 from newsmon.transforms.settings import ConfigError, Settings
+
+if TYPE_CHECKING:
+    from elasticsearch import Elasticsearch
 
 ENV_URL = "NEWSMON_ES_URL"
 ENV_API_KEY = "NEWSMON_ES_API_KEY"
@@ -95,7 +96,11 @@ def es_settings(settings: Settings, url: str | None = None, index_prefix: str | 
 
 def make_client(es: EsSettings, **options) -> Elasticsearch:
     """A client for `es`. The client's own retries are off: the bulk writer retries with its own
-    backoff and accounting, and one-off calls should fail fast with a clear message."""
+    backoff and accounting, and one-off calls should fail fast with a clear message.
+    The client library is imported here, where a client is made: runs without Elasticsearch
+    (`--no-es`) never pay the second it takes to import."""
+    from elasticsearch import Elasticsearch
+
     kwargs: dict = {"request_timeout": es.request_timeout_s, "max_retries": 0, "retry_on_status": ()}
     if es.api_key:
         kwargs["api_key"] = es.api_key

@@ -14,12 +14,13 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterator
-
-from elasticsearch import Elasticsearch
+from typing import IO, TYPE_CHECKING, Iterator
 
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sinks import public_fields
+
+if TYPE_CHECKING:
+    from elasticsearch import Elasticsearch
 
 SPOOL_SUFFIX = ".jsonl"
 

@@ -6,12 +6,13 @@ recreate it with the right types, and let rolled-over indices (`PREFIX-articles-
 from __future__ import annotations
 
 from importlib import resources
-from typing import Any
-
-from elasticsearch import Elasticsearch
+from typing import TYPE_CHECKING, Any
 
 from newsmon.transforms import records
 from newsmon.transforms.settings import ConfigError, load_yaml_mapping
+
+if TYPE_CHECKING:
+    from elasticsearch import Elasticsearch
 
 TEMPLATES_FILE = "config/es_templates.yaml"
 # Field types the templates may use; anything else is most likely a typo.

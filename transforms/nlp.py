@@ -3,18 +3,17 @@
 Follows the shape of Beam's RunInference: the model is loaded once in `DoFn.setup`, articles
 arrive in small batches (so that work spreads over workers), and each batch goes through one
 `nlp.pipe` call. Only the components newsmon uses run; the rest are disabled at load time.
+spaCy itself is imported where the model is loaded: the process that only composes the pipeline
+(its worker processes run it) then never pays the second or so spaCy takes to import.
 """
 from __future__ import annotations
 
 import threading
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import apache_beam as beam
-import spacy
 from apache_beam.options.pipeline_options import StandardOptions
 from apache_beam.utils.timestamp import MAX_TIMESTAMP, Duration
-from spacy.language import Language
-from spacy.tokens import Doc
 
 from newsmon.transforms import records
 from newsmon.transforms.entities import resolve_entities, resolver_for
@@ -22,15 +21,20 @@ from newsmon.transforms.eventtime import at_event_time, stamp
 from newsmon.transforms.events import EventOptions, extract_events
 from newsmon.transforms.settings import Settings
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
 # Components newsmon needs from an en_core_web_* pipeline: NER, and the parse for events.
 USED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+# Name under which `paragraph_boundaries` is registered as a spaCy component.
+PARAGRAPHS_COMPONENT = "newsmon_paragraphs"
 
 
 class ModelNotInstalled(RuntimeError):
     """The configured spaCy package is missing; the message says how to install it."""
 
 
-@Language.component("newsmon_paragraphs")
 def paragraph_boundaries(doc: Doc) -> Doc:
     """A paragraph break always ends a sentence: headings, captions and datelines have no final
     full stop, and the parser would otherwise run them into the next sentence."""
@@ -42,6 +46,9 @@ def paragraph_boundaries(doc: Doc) -> Doc:
 
 def load_model(name: str) -> Language:
     """Load a spaCy pipeline package with the components newsmon does not use disabled."""
+    import spacy
+    from spacy.language import Language
+
     try:
         nlp = spacy.load(name, exclude=["senter"])
     except OSError:
@@ -52,7 +59,9 @@ def load_model(name: str) -> Language:
     for pipe in unused:
         nlp.disable_pipe(pipe)
     if "parser" in nlp.pipe_names:
-        nlp.add_pipe("newsmon_paragraphs", before="parser")
+        if not Language.has_factory(PARAGRAPHS_COMPONENT):
+            Language.component(PARAGRAPHS_COMPONENT, func=paragraph_boundaries)
+        nlp.add_pipe(PARAGRAPHS_COMPONENT, before="parser")
     return nlp
 
 

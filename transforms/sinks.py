@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import uuid
+from collections import Counter
 from typing import Iterable
 
 import apache_beam as beam
@@ -29,71 +30,81 @@ def to_json_line(record: dict) -> str:
 
 
 class _WriteParts(beam.DoFn):
-    """Each bundle's lines into a part file of its own; the part's path goes out when the bundle ends."""
+    """Lines of one file -> each bundle's lines in a part file of its own, written where the bundle
+    runs; (file name, part path) goes out when the bundle ends."""
 
-    def __init__(self, parts_dir: str):
+    def __init__(self, parts_dir: str, name: str):
         self._parts_dir = parts_dir
-        self._part: str | None = None
+        self._name = name
         self._handle = None
 
     def start_bundle(self) -> None:
-        self._part, self._handle = None, None
+        self._handle = None
 
     def process(self, line: str) -> None:
         if self._handle is None:
             os.makedirs(self._parts_dir, exist_ok=True)
-            self._part = os.path.join(self._parts_dir, f"{uuid.uuid4().hex}.jsonl")
-            self._handle = open(self._part, "w", encoding="utf-8")
+            self._handle = open(os.path.join(self._parts_dir, f"{self._name}.{uuid.uuid4().hex}"), "w",
+                                encoding="utf-8")
         self._handle.write(line)
         self._handle.write("\n")
 
     def finish_bundle(self):
         if self._handle is not None:
             self._handle.close()
-            yield WindowedValue(self._part, MIN_TIMESTAMP, [GlobalWindow()])
+            yield WindowedValue((self._name, self._handle.name), MIN_TIMESTAMP, [GlobalWindow()])
 
 
-def join_parts(parts: list[str], path: str, parts_dir: str) -> None:
-    """Concatenate the written parts into `path` (empty when there are none), then drop the parts.
-    Parts of bundles that failed and were retried are not listed, so they are never joined."""
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    partial = f"{path}.partial"
-    with open(partial, "wb") as out:
-        for part in sorted(parts):
-            with open(part, "rb") as handle:
-                shutil.copyfileobj(handle, out)
-    os.replace(partial, path)
+def join_parts(parts: list[tuple[str, str]], names: tuple[str, ...], output_dir: str, parts_dir: str) -> None:
+    """`NAME.jsonl` for every name: its parts concatenated (empty when there are none), written
+    through a temporary file; then the parts go. Parts of bundles that failed and were retried
+    are not listed, so they are never joined."""
+    os.makedirs(output_dir, exist_ok=True)
+    for name in names:
+        path = os.path.join(output_dir, f"{name}.jsonl")
+        with open(f"{path}.tmp", "wb") as out:
+            for part in sorted(part for part_name, part in parts if part_name == name):
+                with open(part, "rb") as handle:
+                    shutil.copyfileobj(handle, out)
+        os.replace(f"{path}.tmp", path)
     shutil.rmtree(parts_dir, ignore_errors=True)
 
 
 class WriteJsonl(beam.PTransform):
-    """One `NAME.jsonl` file in the output directory.
+    """{name: PCollection} -> one `NAME.jsonl` file per name in the output directory, empty for an
+    empty collection.
 
-    Each bundle writes its own part where it runs and the parts are joined at the end: a
-    single-shard text sink would first group every line on one worker, so the runner would
-    hold the whole output in memory."""
+    Each bundle writes its lines to parts where it runs, and the parts are joined at the end:
+    grouping the lines by file first (a single-shard `WriteToText` does) makes the runner hold
+    every output in memory and one worker write it all. One transform for every file: a
+    `WriteToText` per file cost 17 transforms and three stages, each paid for at start-up
+    (composing, translating and fusing the graph) and as a round trip of the runner."""
 
-    def __init__(self, output_dir: str, name: str):
+    def __init__(self, output_dir: str):
         super().__init__()
-        self._path = os.path.join(output_dir, f"{name}.jsonl")
-        self._parts_dir = os.path.join(output_dir, f".{name}.parts")
+        self._output_dir = output_dir
 
-    def expand(self, pcoll):
-        path, parts_dir = self._path, self._parts_dir
+    def expand(self, collections: dict):
+        output_dir, names = self._output_dir, tuple(collections)
+        parts_dir = os.path.join(output_dir, ".parts")
+        # Parts are written by the stage that makes the records (a Flatten of the lines first
+        # would have the runner buffer them all); only the parts' paths are brought together.
+        parts = [pcoll | f"ToJson{name.title()}" >> beam.Map(to_json_line)
+                 | f"WriteParts{name.title()}" >> beam.ParDo(_WriteParts(parts_dir, name))
+                 for name, pcoll in collections.items()]
         return (
-            pcoll
-            | "ToJson" >> beam.Map(to_json_line)
-            | "WriteParts" >> beam.ParDo(_WriteParts(parts_dir))
-            | "AllParts" >> beam.combiners.ToList()
-            | "JoinParts" >> beam.Map(join_parts, path, parts_dir)
+            parts
+            | "AllParts" >> beam.Flatten()
+            | "PartList" >> beam.combiners.ToList()
+            | "JoinParts" >> beam.Map(join_parts, names, output_dir, parts_dir)
         )
 
 
-def summarise(names: Iterable[str], counts: Iterable[tuple[str, int]]) -> dict:
-    """The run's counts, 0 for each of `names` nothing was counted for. `inputs` is counted where
-    inputs are read, `articles` and `deadletter` where records are written, so
-    `inputs == articles + deadletter` checks that nothing was lost."""
-    summary = dict.fromkeys(names, 0)
+def summarise(counts: Iterable[tuple[str, int]]) -> dict:
+    """The run's counts. `inputs` is counted where inputs are read, `articles` and `deadletter`
+    where records are written, so `inputs == articles + deadletter` checks that nothing was lost."""
+    summary = {"inputs": 0, "articles": 0, "exact_duplicates": 0, "near_duplicates": 0,
+               "stories": 0, "events": 0, "alerts": 0, "deadletter": 0}
     for name, count in counts:
         summary[name] = summary.get(name, 0) + count
     return summary
@@ -106,24 +117,48 @@ def write_summary(summary: dict, output_dir: str) -> None:
         handle.write("\n")
 
 
-class WriteSummary(beam.PTransform):
-    """{count name: PCollection} -> `summary.json`: the number of elements of each collection.
+class CountNames(beam.CombineFn):
+    """{name: occurrences} of the names combined; every name of `names` is there, 0 if absent."""
 
-    Every element becomes its collection's name and the names are counted in one combine (each
-    bundle counts its own first), instead of one combine stage per collection."""
+    def __init__(self, names: tuple[str, ...]):
+        super().__init__()
+        self._names = names
+
+    def create_accumulator(self) -> Counter:
+        return Counter()
+
+    def add_input(self, counts: Counter, name: str) -> Counter:
+        counts[name] += 1
+        return counts
+
+    def merge_accumulators(self, accumulators: Iterable[Counter]) -> Counter:
+        merged = Counter()
+        for counts in accumulators:
+            merged.update(counts)
+        return merged
+
+    def extract_output(self, counts: Counter) -> dict[str, int]:
+        return {name: counts[name] for name in self._names}
+
+
+class WriteSummary(beam.PTransform):
+    """{count name: PCollection} -> `summary.json` with each collection's size (0 when empty).
+
+    One combine for all counts: a `Count.Globally` per count costs 14 transforms each, and every
+    transform is paid for at start-up (composing, translating and fusing the graph) and as a stage."""
 
     def __init__(self, output_dir: str):
         super().__init__()
         self._output_dir = output_dir
 
-    def expand(self, counted: dict):
-        output_dir, names = self._output_dir, tuple(counted)
-        named = [pcoll | f"Name{name.title()}" >> beam.Map(lambda _, name=name: name)
-                 for name, pcoll in counted.items()]
+    def expand(self, collections: dict):
+        output_dir = self._output_dir
+        names = [pcoll | f"Name{label.title()}" >> beam.Map(lambda _, label=label: label)
+                 for label, pcoll in collections.items()]
         return (
-            named
-            | "AllNames" >> beam.Flatten()
-            | "CountPerName" >> beam.combiners.Count.PerElement()
-            | "AllCounts" >> beam.combiners.ToList()
-            | "Write" >> beam.Map(lambda pairs: write_summary(summarise(names, pairs), output_dir))
+            names
+            | "AllCounts" >> beam.Flatten()
+            | "Count" >> beam.CombineGlobally(CountNames(tuple(collections)))
+            | "Write" >> beam.Map(lambda counts: write_summary(summarise(counts.items()), output_dir))
         )
+

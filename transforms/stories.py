@@ -26,7 +26,6 @@ from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.window import TimestampedValue
 from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateSpec, TimerSpec, on_timer
 from apache_beam.utils.timestamp import Duration, Timestamp
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsmon.transforms import records
 from newsmon.transforms.dedup import days_apart, original_rank
@@ -50,6 +49,9 @@ class StoryParams:
 
 def article_terms(article: dict) -> Counter:
     """Content words of title (counted twice) and text."""
+    # Imported here, in the worker that computes terms: composing a pipeline needs no spaCy.
+    from spacy.lang.en.stop_words import STOP_WORDS
+
     def content(text: str) -> list[str]:
         return [w for w in words(text) if len(w) > 2 and not w.isdigit() and w not in STOP_WORDS]
     terms = Counter(content(article["text"]))

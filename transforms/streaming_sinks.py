@@ -1,7 +1,7 @@
 """Sinks of `newsmon watch`: JSON Lines appended as records arrive, and the processed-arrivals ledger.
 (The Elasticsearch sink is `transforms.es_live`; every sink takes (output name, record) pairs.)
 
-`WriteJsonl` (sinks.py) writes a file when its input ends, which an unbounded input never does.
+`WriteJsonl` (sinks.py) writes the files when its inputs end, which an unbounded input never does.
 Here each output file has one writer (records are keyed by file name, and a stateful DoFn holds a
 key on one worker at a time) that appends whole lines in one O_APPEND write per bundle, or sooner
 once a second has passed, so readers of the file see complete lines within about a second.

@@ -6,13 +6,16 @@ catalog and matcher behind it are built once per worker by `resolver_for` (call 
 """
 from __future__ import annotations
 
-from spacy.tokens import Doc
-from spacy.vocab import Vocab
+from typing import TYPE_CHECKING
 
 from newsmon.transforms.entities.gazetteer import build_catalog
 from newsmon.transforms.entities.mention import Mention
 from newsmon.transforms.entities.output import enrich
 from newsmon.transforms.entities.resolve import EntityResolver
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
 __all__ = ["Mention", "EntityResolver", "resolve_entities", "resolver_for"]
 

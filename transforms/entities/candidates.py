@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from spacy.lang.en import English
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
-from spacy.vocab import Vocab
+from typing import TYPE_CHECKING
 
 from newsmon.transforms.entities.catalog import Catalog, Entity
 from newsmon.transforms.entities.cleanup import clean_span
 from newsmon.transforms.entities.tables import ENTITY_TYPES
 from newsmon.transforms.entities.type_rules import has_acronym, is_generic_institution
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
 
 @dataclass
@@ -42,6 +42,10 @@ class AliasMatcher:
     """A PhraseMatcher over the catalog's matchable aliases, keyed by entity id."""
 
     def __init__(self, vocab: Vocab, catalog: Catalog):
+        # Imported here, in the worker that matches: composing a pipeline needs no spaCy.
+        from spacy.lang.en import English
+        from spacy.matcher import PhraseMatcher
+
         self._catalog = catalog
         self._matcher = PhraseMatcher(vocab, attr="LOWER")
         tokenizer = English(vocab=vocab).tokenizer

@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-
-from spacy.tokens import Doc
-from spacy.vocab import Vocab
+from typing import TYPE_CHECKING
 
 from newsmon.transforms.entities.candidates import (
     AliasMatcher, Candidate, model_candidates, with_possessors, with_split_names_joined, without_overlaps,
@@ -25,6 +23,10 @@ from newsmon.transforms.entities.type_rules import (
     acronym_after, credited_person, facility_head_after, has_acronym, head_type, inside_document_title, inside_title_phrase, is_dateline, is_lower_case_word,
     listed_together, used_as_place, vote,
 )
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-
-from spacy.tokens import Token
+from typing import TYPE_CHECKING
 
 from newsmon.transforms.events.lexicon import Lexicon
 from newsmon.transforms.entities.mention import Mention
 from newsmon.transforms.events.mentions import ACTOR_TYPES, PLACE_TYPES
 from newsmon.transforms.events.triggers import TriggerMatch
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})

@@ -9,12 +9,14 @@ person ("a journalist was killed"). Vague amounts ("dozens") give no figure.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from spacy.tokens import Span, Token
+from typing import TYPE_CHECKING
 
 from newsmon.transforms.events.arguments import PHRASE_EXITS, is_passive, phrase_tokens
 from newsmon.transforms.events.lexicon import CASUALTY_KINDS, Lexicon
 from newsmon.transforms.events.numbers import is_number_word, parse_number
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
 
 INTRANSITIVE = frozenset({"die", "perish"})
 # Cues that also take things as objects ("vehicles were hit"): they count people only.

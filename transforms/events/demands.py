@@ -6,8 +6,10 @@ of what another party must do, with no "demand" or "urge" in the sentence.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Span, Token
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
 
 OBLIGATION_MODALS = frozenset({"must", "should"})
 # How a stated obligation hangs under the verb of the one stating it.

@@ -2,9 +2,12 @@
 diplomatic, ...) from cue lemmas in the event's sentence. Only what the text says: no cue, no mode."""
 from __future__ import annotations
 
-from spacy.tokens import Span
+from typing import TYPE_CHECKING
 
 from newsmon.transforms.events.lexicon import Lexicon, Phrase
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
 
 
 def _lemmas(sent: Span) -> list[str]:

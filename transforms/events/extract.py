@@ -11,8 +11,7 @@ import datetime as dt
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-
-from spacy.tokens import Doc, Span, Token
+from typing import TYPE_CHECKING
 
 from newsmon.transforms.events.arguments import MentionIndex, Party, event_parties, light_verb, parties_of, verb_subjects
 from newsmon.transforms.events.demands import find_obligations
@@ -27,6 +26,9 @@ from newsmon.transforms.events.polarity import is_intent, is_negated, is_reporte
 from newsmon.transforms.events.quotations import find_quotations, quote_spans
 from newsmon.transforms.events.triggers import VERB_TAGS, TriggerMatch, find_triggers
 from newsmon.transforms.records import stable_id
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 CASUALTY_CATEGORY = {"killed": "ASSAULT", "wounded": "ASSAULT", "arrested": "COERCE"}

@@ -6,12 +6,14 @@ locative preposition ("in the town of Martuni") is the best evidence.
 from __future__ import annotations
 
 import re
-
-from spacy.tokens import Span, Token
+from typing import TYPE_CHECKING
 
 from newsmon.transforms.events.arguments import MentionIndex
 from newsmon.transforms.entities.mention import Mention
 from newsmon.transforms.events.mentions import PLACE_TYPES
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
 
 LOCATIVE_PREPS = frozenset({"in", "near", "at", "around", "outside", "along", "across", "inside", "into", "of"})
 # "BRUSSELS, October 1. /TASS/." or "BAKU, Azerbaijan, November 11": an upper-case place first.

@@ -2,9 +2,12 @@
 reported ("X said that ...", "according to ..."): analysts filter on both."""
 from __future__ import annotations
 
-from spacy.tokens import Span, Token
+from typing import TYPE_CHECKING
 
 from newsmon.transforms.events.lexicon import Lexicon
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
 
 NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without"})
 # Dependencies along which a governing verb's negation reaches the trigger ("does not plan to

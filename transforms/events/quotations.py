@@ -8,12 +8,14 @@ nearest person named before, or the "according to" source.
 from __future__ import annotations
 
 import re
-
-from spacy.tokens import Doc, Span, Token
+from typing import TYPE_CHECKING
 
 from newsmon.transforms.events.arguments import MentionIndex, phrase_tokens
 from newsmon.transforms.events.lexicon import Lexicon
 from newsmon.transforms.events.mentions import ACTOR_TYPES
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 MIN_WORDS = 4
 _QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"|«([^»]+)»")

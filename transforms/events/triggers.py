@@ -9,10 +9,12 @@ governing act.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from spacy.tokens import Span, Token
+from typing import TYPE_CHECKING
 
 from newsmon.transforms.events.lexicon import Lexicon, Trigger
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
 
 VERB_TAGS = frozenset({"VERB", "AUX"})
 NOUN_TAGS = frozenset({"NOUN", "PROPN"})
