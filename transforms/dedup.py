@@ -26,14 +26,13 @@ from typing import Callable, Iterable, Iterator
 import apache_beam as beam
 import numpy as np
 from apache_beam.coders import PickleCoder
-from apache_beam.options.pipeline_options import StandardOptions
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateSpec, TimerSpec, on_timer
 from apache_beam.transforms.window import TimestampedValue
 from apache_beam.utils.timestamp import Duration, Timestamp
 
 from newsmon.transforms import records
-from newsmon.transforms.eventtime import KEYED, Group, StatefulStage, only_when_alone, settle_time
+from newsmon.transforms.eventtime import KEYED, Group, StatefulStage, is_streaming, only_when_alone, settle_time
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sketches import SketchParams, containment, sketch
 
@@ -422,7 +421,7 @@ class KeyByBand(beam.PTransform):
     SHARDS = 4
 
     def expand(self, sketched):
-        if sketched.pipeline.options.view_as(StandardOptions).streaming:
+        if is_streaming(sketched):
             return sketched | "AllKeys" >> beam.FlatMap(lambda s: [(key, s[0]) for key in s[1]]).with_output_types(KEYED)
         shards = self.SHARDS
 
@@ -461,7 +460,7 @@ class ResolveLinks(beam.PTransform):
 
     def expand(self, pcolls):
         articles, links = pcolls
-        if articles.pipeline.options.view_as(StandardOptions).streaming:
+        if is_streaming(articles):
             keyed = articles | "KeyById" >> beam.Map(lambda a: (a["id"], ("article", a)))
             tagged = links | "AsLink" >> beam.MapTuple(lambda later, earlier: (later, ("link", earlier)))
             return ((keyed, tagged) | "ArticlesAndLinks" >> beam.Flatten().with_output_types(KEYED)

@@ -43,6 +43,12 @@ def settle_time(article: dict, ts: Timestamp, settle: Duration) -> Timestamp:
     return max(ts, event_time + settle)
 
 
+def is_streaming(pcoll: beam.PCollection) -> bool:
+    """Whether `pcoll`'s pipeline runs streaming: batch runs take shortcuts that only hold when
+    every key's input is known before anything is decided."""
+    return pcoll.pipeline.options.view_as(StandardOptions).streaming
+
+
 # A batch group's elements as `StatefulStage` hands them to `decide`: (value, event time) pairs.
 Group = list[tuple[Any, Timestamp]]
 # Output of `StatefulStage`'s split for the groups decided without state.
@@ -107,7 +113,7 @@ class StatefulStage(beam.PTransform):
 
     def expand(self, keyed):
         stateful = beam.ParDo(self._dofn)
-        if keyed.pipeline.options.view_as(StandardOptions).streaming:
+        if is_streaming(keyed):
             return keyed | "State" >> stateful
         parts = (
             keyed

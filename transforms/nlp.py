@@ -12,12 +12,11 @@ import threading
 from typing import TYPE_CHECKING, Iterator
 
 import apache_beam as beam
-from apache_beam.options.pipeline_options import StandardOptions
 from apache_beam.utils.timestamp import MAX_TIMESTAMP, Duration
 
 from newsmon.transforms import records
 from newsmon.transforms.entities import resolve_entities, resolver_for
-from newsmon.transforms.eventtime import at_event_time, stamp
+from newsmon.transforms.eventtime import at_event_time, is_streaming, stamp
 from newsmon.transforms.events import EventOptions, extract_events
 from newsmon.transforms.settings import Settings
 
@@ -132,7 +131,7 @@ class ExtractEntities(beam.PTransform):
 
     def expand(self, articles):
         size = self._settings.get("nlp.batch_size")
-        if not articles.pipeline.options.view_as(StandardOptions).streaming:
+        if not is_streaming(articles):
             # The batch runner runs a stage on the workers its input was on: after a stateful stage
             # (exact copies) that is one worker, so the model's input is spread over all of them.
             articles = articles | "SpreadOverWorkers" >> beam.Reshuffle()
