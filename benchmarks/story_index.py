@@ -14,20 +14,21 @@ import json
 import time
 
 from benchmarks.corpus import corpus
-from newsmon.transforms.stories import StoryIndex, StoryParams
+from newsmon.transforms.stories import StoryFeatures, StoryIndex, StoryParams, story_features
 
 
-def choice(index: StoryIndex, article: dict, scan: bool) -> str | None:
+def choice(index: StoryIndex, article: StoryFeatures, scan: bool) -> str | None:
     """The story `article` would join: among the index's candidates, or scanning every open story."""
     vector, entities = index.vectors(article)
     stories = index.stories.values() if scan else index.candidates(vector, entities)
-    best = index.best_match(stories, vector, entities, article.get("published_at"))
+    best = index.best_match(stories, vector, entities, article.published_at)
     return best.story_id if best else None
 
 
 def measure(count: int, probe: int, kind: str) -> dict:
     texts = corpus(count + probe, kind)
-    articles = [{"id": f"doc-{i:06d}", "title": a.title, "text": "\n\n".join(a.paragraphs)} for i, a in enumerate(texts)]
+    articles = [story_features({"id": f"doc-{i:06d}", "title": a.title, "text": "\n\n".join(a.paragraphs), "order_key": f"{i:06d}"})
+                for i, a in enumerate(texts)]
     index = StoryIndex(StoryParams())
     index.observe(articles)
     started = time.process_time()

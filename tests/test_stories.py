@@ -17,7 +17,8 @@ from apache_beam.utils.timestamp import Duration, Timestamp
 from benchmarks.corpus import bbc_articles
 from conftest import read_jsonl
 from newsmon.transforms.eventtime import KEYED, StatefulStage
-from newsmon.transforms.stories import AssignStoryState, StoryIndex, StoryParams, cluster
+from newsmon.transforms.settings import load_settings
+from newsmon.transforms.stories import AssignStories, AssignStoryState, StoryIndex, StoryParams, cluster, story_features, story_params
 
 
 def test_seed_stories(seed_run):
@@ -66,7 +67,7 @@ def test_story_index_joins_the_story_a_scan_of_all_open_stories_picks():
     the story (or starts a new one) exactly as scoring every open story would. Articles have
     dates over two weeks (so the window filters); half-way the index goes through pickling,
     as Beam state does, and expires the oldest stories."""
-    articles = dated_bbc_articles(400, lambda i: f"2024-03-{1 + i % 14:02d}T09:00:00Z")
+    articles = [story_features(a) for a in dated_bbc_articles(400, lambda i: f"2024-03-{1 + i % 14:02d}T09:00:00Z")]
     index = StoryIndex(StoryParams())
     index.observe(articles)
     joined = 0
@@ -76,7 +77,7 @@ def test_story_index_joins_the_story_a_scan_of_all_open_stories_picks():
             index.expire(before_us=50)
             assert index.stories and all(story.last_event_us >= 50 for story in index.stories.values())
         vector, entities = index.vectors(article)
-        scanned = index.best_match(index.stories.values(), vector, entities, article["published_at"])
+        scanned = index.best_match(index.stories.values(), vector, entities, article.published_at)
         open_stories = set(index.stories)
         story_id = index.assign(article, event_us=i)
         if scanned is None:
@@ -87,28 +88,33 @@ def test_story_index_joins_the_story_a_scan_of_all_open_stories_picks():
     assert joined >= 100
 
 
-def test_batch_clustering_by_function_matches_the_settle_timer():
-    """A batch run clusters each language's articles with a plain function (`decide_group`), not
-    through state. On a dated archive, where articles settle at times of their own (and old
-    stories expire on the way), both must give every article the same story: the two paths run
+def test_batch_clustering_by_function_matches_the_settle_timer(tmp_path):
+    """A batch run clusters each language's articles with a plain function on their features
+    (`assign_by_settle_time`) and joins the story ids back to the articles, not through state.
+    On a dated archive, where articles settle at times of their own (and old stories expire on
+    the way), both must give every article the same story at the same time: the two paths run
     side by side in one pipeline over 240 BBC articles published 40 minutes apart."""
     articles = dated_bbc_articles(240, lambda i: (datetime(2024, 3, 1) + timedelta(minutes=40 * i)).isoformat())
-    clustering = AssignStoryState(StoryParams(), Duration(seconds=2), Duration(seconds=2 * 86400))
+    config = tmp_path / "newsmon.yaml"
+    config.write_text("dedup:\n  settle_seconds: 2\n  horizon_days: 2\n")
+    settings = load_settings(config)
+    clustering = AssignStoryState(story_params(settings), Duration(seconds=2), Duration(seconds=2 * 86400))
 
     def check(joined):
         assert len(joined) == len(articles)
         for article_id, stories in joined:
             assert len(stories["by_function"]) == len(stories["by_state"]) == 1, article_id
             assert stories["by_function"] == stories["by_state"], article_id
-        assert len({story for _, stories in joined for story in stories["by_state"]}) < len(articles) - 20
+        assert len({story for _, stories in joined for story, _ in stories["by_state"]}) < len(articles) - 20
 
     with beam.Pipeline(options=PipelineOptions(["--runner", "FnApiRunner"])) as pipeline:
         keyed = (pipeline | beam.Create(articles)
                  | beam.Map(lambda a: TimestampedValue(("en", a), Timestamp.from_rfc3339(a["published_at"] + "Z")))
                  .with_output_types(KEYED))
-        by_function = keyed | "ByFunction" >> StatefulStage(clustering, decide=clustering.decide_group)
+        by_function = (keyed | "Articles" >> beam.Values()) | "ByFunction" >> AssignStories(settings)
         by_state = keyed | "ByState" >> StatefulStage(clustering)
-        joined = ({name: pcoll | f"Story{name}" >> beam.Map(lambda a: (a["id"], a["story_id"]))
+        joined = ({name: pcoll | f"Story{name}" >> beam.Map(
+                       lambda a, ts=beam.DoFn.TimestampParam: (a["id"], (a["story_id"], ts.micros)))
                    for name, pcoll in (("by_function", by_function), ("by_state", by_state))}
                   | beam.CoGroupByKey())
         assert_that(joined, check)

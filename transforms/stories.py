@@ -9,9 +9,10 @@ articles lie within `stories.window_days`; an undated article is judged on conte
 A near copy joins its original's story. A story's id derives from its first article's id, so
 ids are stable across re-runs.
 
-`StoryIndex` is plain Python (testable without Beam); `AssignStories` runs it in a stateful DoFn
-that buffers articles and clusters them in order when they settle (see transforms/dedup.py for
-why decisions wait for an event-time timer); `CollectStories` turns articles into story records.
+`StoryIndex` is plain Python (testable without Beam) and works on `StoryFeatures`, the few fields
+clustering needs. `AssignStories` runs it in a stateful DoFn that buffers articles and clusters
+them in order when they settle (see transforms/dedup.py for why decisions wait for an event-time
+timer), or in batch on features alone; `CollectStories` turns articles into story records.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from apache_beam.utils.timestamp import Duration, Timestamp
 
 from newsmon.transforms import records
 from newsmon.transforms.dedup import days_apart, original_rank
-from newsmon.transforms.eventtime import KEYED, Group, StatefulStage, settle_time
+from newsmon.transforms.eventtime import KEYED, Group, StatefulStage, is_streaming, settle_time
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sketches import words
 
@@ -62,6 +63,24 @@ def article_terms(article: dict) -> Counter:
 def entity_keys(article: dict) -> set[str]:
     """Canonical entity ids (type:name when an entity has no id yet)."""
     return {e.get("id") or f"{e['type']}:{e['name'].casefold()}" for e in article.get("entities", [])}
+
+
+@dataclass(frozen=True)
+class StoryFeatures:
+    """What clustering needs of an article: a few kilobytes instead of the enriched article (text,
+    entities, locations), so a batch run can hand a language's whole archive to one worker."""
+    id: str
+    rank: tuple
+    published_at: str | None
+    duplicate_of: str | None
+    terms: dict[str, int]
+    entities: frozenset[str]
+
+
+def story_features(article: dict) -> StoryFeatures:
+    return StoryFeatures(id=article["id"], rank=original_rank(article), published_at=article.get("published_at"),
+                         duplicate_of=article.get("duplicate_of"), terms=dict(article_terms(article)),
+                         entities=frozenset(entity_keys(article)))
 
 
 def _summed(centroid: dict[str, float], vector: dict[str, float]) -> dict[str, float]:
@@ -189,20 +208,20 @@ class StoryIndex:
             self._created[story.story_id] = self._serial
             self._serial += 1
 
-    def observe(self, articles: Iterable[dict]) -> None:
+    def observe(self, articles: Iterable[StoryFeatures]) -> None:
         """Count document frequencies first, so a batch's weights do not depend on its order."""
         for article in articles:
-            self.doc_freq.update(article_terms(article).keys())
-            self.doc_freq.update(entity_keys(article))
+            self.doc_freq.update(article.terms.keys())
+            self.doc_freq.update(article.entities)
             self.docs += 1
 
     def _idf(self, term: str) -> float:
         return math.log((self.docs + 1) / (self.doc_freq[term] + 1)) + IDF_SMOOTHING
 
-    def vectors(self, article: dict) -> tuple[dict[str, float], dict[str, float]]:
+    def vectors(self, article: StoryFeatures) -> tuple[dict[str, float], dict[str, float]]:
         """L2-normalised TF-IDF vectors of the article's words and of its canonical entities."""
-        text = {t: (1 + math.log(n)) * self._idf(t) for t, n in article_terms(article).items()}
-        entities = {e: self._idf(e) for e in entity_keys(article)}
+        text = {t: (1 + math.log(n)) * self._idf(t) for t, n in article.terms.items()}
+        entities = {e: self._idf(e) for e in article.entities}
         return _normalised(text), _normalised(entities)
 
     def score(self, story: Story, text: dict[str, float], entities: dict[str, float]) -> float:
@@ -256,19 +275,19 @@ class StoryIndex:
                 best, best_score = story, score
         return best
 
-    def assign(self, article: dict, event_us: int = 0) -> str:
+    def assign(self, article: StoryFeatures, event_us: int = 0) -> str:
         """The story the article joins (or starts); articles must come in original order."""
         vector, entities = self.vectors(article)
-        story = self.stories.get(self.story_of.get(article.get("duplicate_of") or "", ""))
+        story = self.stories.get(self.story_of.get(article.duplicate_of or "", ""))
         if story is None:
-            story = self.best_match(self.candidates(vector, entities), vector, entities, article.get("published_at"))
+            story = self.best_match(self.candidates(vector, entities), vector, entities, article.published_at)
         if story is None:
-            story = Story(story_id=records.stable_id("story", article["id"]))
+            story = Story(story_id=records.stable_id("story", article.id))
             self.stories[story.story_id] = story
         old_centroid, old_entities = story.centroid, story.entities
-        story.add(article["id"], vector, entities, article.get("published_at"), event_us)
+        story.add(article.id, vector, entities, article.published_at, event_us)
         self._index(story, old_centroid, old_entities)
-        self.story_of[article["id"]] = story.story_id
+        self.story_of[article.id] = story.story_id
         return story.story_id
 
     def expire(self, before_us: int) -> None:
@@ -284,10 +303,10 @@ class StoryIndex:
 
 def cluster(articles: Iterable[dict], params: StoryParams) -> dict[str, str]:
     """article id -> story id for a whole collection (the batch result, in plain Python)."""
-    ordered = sorted(articles, key=original_rank)
+    ordered = sorted((story_features(a) for a in articles), key=lambda features: features.rank)
     index = StoryIndex(params)
     index.observe(ordered)
-    return {a["id"]: index.assign(a) for a in ordered}
+    return {features.id: index.assign(features) for features in ordered}
 
 
 def story_record(story_id: str, members: list[dict]) -> dict:
@@ -376,34 +395,36 @@ class AssignStoryState(beam.DoFn):
             due.write(next_at)
             settle.set(Timestamp(micros=next_at))
         index = index_state.read() or StoryIndex(self._params)
-        yield from assign_settled(index, [(event_us, article) for event_us, _, article in batch],
-                                  (ts - self._horizon).micros)
+        story_ids = assign_settled(index, [(event_us, story_features(article)) for event_us, _, article in batch],
+                                   (ts - self._horizon).micros)
+        for (_, _, article), story_id in zip(batch, story_ids):
+            yield {**article, "story_id": story_id}
         index_state.write(index)
 
-    def decide_group(self, key: str, group: Group) -> list[TimestampedValue]:
-        """A whole batch group (one language) at once, as the settle timer takes it: the articles
-        due at each settle time together, earliest time first, each out at that time. Through
-        state, every firing would read and rewrite all articles still pending: quadratic in a
-        dated archive, where nearly every article has a settle time of its own."""
-        due: dict[int, list[tuple[int, dict]]] = defaultdict(list)
-        for article, ts in group:
-            due[settle_time(article, ts, self._settle).micros].append((ts.micros, article))
-        index, assigned = StoryIndex(self._params), []
-        for at in sorted(due):
-            batch = sorted(due[at], key=lambda item: original_rank(item[1]))
-            at_ts = Timestamp(micros=at)
-            assigned += [TimestampedValue(article, at_ts)
-                         for article in assign_settled(index, batch, (at_ts - self._horizon).micros)]
-        return assigned
 
-
-def assign_settled(index: StoryIndex, batch: list[tuple[int, dict]], expired_before_us: int) -> Iterator[dict]:
-    """(event time, article) pairs settled together, in original order -> the articles with their
-    story ids; stories idle since `expired_before_us` are closed first."""
+def assign_settled(index: StoryIndex, batch: list[tuple[int, StoryFeatures]], expired_before_us: int) -> list[str]:
+    """(event time, features) of articles settled together, in original order -> their story ids;
+    stories idle since `expired_before_us` are closed first."""
     index.expire(expired_before_us)
-    index.observe(article for _, article in batch)
-    for event_us, article in batch:
-        yield {**article, "story_id": index.assign(article, event_us)}
+    index.observe(features for _, features in batch)
+    return [index.assign(features, event_us) for event_us, features in batch]
+
+
+def assign_by_settle_time(articles: Iterable[tuple[StoryFeatures, int, int]], params: StoryParams,
+                          horizon: Duration) -> Iterator[tuple[str, tuple[str, int]]]:
+    """(features, event time, settle time) of all of a language's articles in a batch run ->
+    (article id, (story id, settle time)), decided as `AssignStoryState`'s settle timer decides
+    them: the articles due at each settle time together, earliest time first. Through state,
+    every firing would read and rewrite all articles still pending: quadratic in a dated archive,
+    where nearly every article has a settle time of its own."""
+    due: dict[int, list[tuple[int, StoryFeatures]]] = defaultdict(list)
+    for features, event_us, at_us in articles:
+        due[at_us].append((event_us, features))
+    index = StoryIndex(params)
+    for at_us in sorted(due):
+        batch = sorted(due[at_us], key=lambda item: item[1].rank)
+        for (_, features), story_id in zip(batch, assign_settled(index, batch, at_us - horizon.micros)):
+            yield features.id, (story_id, at_us)
 
 
 class CollectStoryState(beam.DoFn):
@@ -437,8 +458,22 @@ def _durations(settings: Settings) -> tuple[Duration, Duration]:
             Duration(seconds=settings.get("dedup.horizon_days") * 86400))
 
 
+def _language(article: dict) -> str:
+    return article.get("language") or "und"
+
+
+def _with_story(article: dict, assigned: dict[str, tuple[str, int]]) -> TimestampedValue:
+    story_id, at_us = assigned[article["id"]]
+    return TimestampedValue({**article, "story_id": story_id}, Timestamp(micros=at_us))
+
+
 class AssignStories(beam.PTransform):
-    """Articles -> the same articles with `story_id`."""
+    """Articles -> the same articles with `story_id`, each at its settle time.
+
+    Streaming: `AssignStoryState` holds each language's articles until they settle. Batch: each
+    language's features (not its articles) go to one worker, which decides them all
+    (`assign_by_settle_time`), and the story ids reach every worker as a side input; the
+    articles themselves are neither grouped nor moved."""
 
     def __init__(self, settings: Settings):
         super().__init__()
@@ -446,12 +481,20 @@ class AssignStories(beam.PTransform):
         self._settle, self._horizon = _durations(settings)
 
     def expand(self, articles):
-        clustering = AssignStoryState(self._params, self._settle, self._horizon)
-        return (
-            articles
-            | "KeyByLanguage" >> beam.Map(lambda a: (a.get("language") or "und", a)).with_output_types(KEYED)
-            | "Cluster" >> StatefulStage(clustering, decide=clustering.decide_group)
-        )
+        params, settle, horizon = self._params, self._settle, self._horizon
+        if is_streaming(articles):
+            return (articles
+                    | "KeyByLanguage" >> beam.Map(lambda a: (_language(a), a)).with_output_types(KEYED)
+                    | "Cluster" >> StatefulStage(AssignStoryState(params, settle, horizon)))
+
+        def features_at(article: dict, ts=beam.DoFn.TimestampParam) -> tuple:
+            return _language(article), (story_features(article), ts.micros, settle_time(article, ts, settle).micros)
+
+        assigned = (articles
+                    | "Features" >> beam.Map(features_at)
+                    | "ByLanguage" >> beam.GroupByKey()
+                    | "Cluster" >> beam.FlatMapTuple(lambda _, features: assign_by_settle_time(features, params, horizon)))
+        return articles | "WithStory" >> beam.Map(_with_story, beam.pvalue.AsDict(assigned))
 
 
 class CollectStories(beam.PTransform):
