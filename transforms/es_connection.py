@@ -7,9 +7,10 @@ config file, a command line visible to `ps`, or a log. Anything printed goes thr
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from newsmon.transforms import records
 from newsmon.transforms.settings import ConfigError, Settings
@@ -44,13 +45,14 @@ class EsSettings:
         return f"EsSettings(url={redact_url(self.url)!r}, index_prefix={self.index_prefix!r})"
 
 
-def redact_url(url: str) -> str:
-    """The URL without its user:password part, for messages and logs."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, parts.fragment))
+MASK = "***"
+# A URL's scheme and user info, up to the last "@" before the host (a password may hold "@").
+_USERINFO = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s]+@")
+
+
+def redact_url(text: str) -> str:
+    """`text` (a URL, or a message holding URLs) without any URL's user:password part."""
+    return _USERINFO.sub(rf"\1{MASK}@", text)
 
 
 def _check_prefix(prefix: str) -> str:

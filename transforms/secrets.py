@@ -13,10 +13,8 @@ import re
 from typing import Iterable, Mapping
 from urllib.parse import unquote, urlsplit
 
-from newsmon.transforms.es_connection import ENV_API_KEY, ENV_PASSWORD, ENV_USER
+from newsmon.transforms.es_connection import ENV_API_KEY, ENV_PASSWORD, ENV_USER, MASK, redact_url
 
-MASK = "***"
-_USERINFO = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@")
 _URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s]+")
 # Shorter values are too likely to occur in ordinary text to be masked everywhere.
 _MIN_SECRET_CHARS = 4
@@ -44,7 +42,7 @@ def secret_values(env: Mapping[str, str], args: Iterable[str] = ()) -> list[str]
 
 def redact(text: str, secrets: Iterable[str]) -> str:
     """`text` with URL user info and every secret masked."""
-    text = _USERINFO.sub(rf"\1{MASK}@", text)
+    text = redact_url(text)
     for secret in secrets:
         text = text.replace(secret, MASK)
     return text
