@@ -14,8 +14,10 @@ import sys
 import threading
 import time
 
-from apache_beam.metrics.metric import MetricsFilter
-from apache_beam.runners.runner import PipelineState
+from apache_beam.metrics.metric import MetricResults, MetricsFilter
+from apache_beam.portability.api import beam_job_api_pb2
+from apache_beam.runners.portability import portable_runner
+from apache_beam.runners.runner import PipelineResult, PipelineState
 
 from newsmon.pipelines.cli_common import (add_config_argument, add_es_url_argument, add_index_prefix_argument, connect_es,
                                            fail)
@@ -87,10 +89,21 @@ def watch_options(args: argparse.Namespace) -> WatchOptions:
     )
 
 
-def read_metrics(result) -> dict:
+def current_metrics(result: PipelineResult) -> MetricResults:
+    """The run's metrics as of now. Beam's portable result (Prism, Flink) keeps the job service's
+    first answer for good (`portable_runner.PipelineResult.metrics` caches it), which froze every
+    status line at the values of the first one and let `drain` see nothing in flight; so the job
+    service is asked again each time."""
+    if isinstance(result, portable_runner.PipelineResult):
+        request = beam_job_api_pb2.GetJobMetricsRequest(job_id=result._job_id)
+        return portable_runner.PortableMetrics(result._job_service.GetJobMetrics(request))
+    return result.metrics()
+
+
+def read_metrics(result: PipelineResult) -> dict:
     """The run's newsmon counters and the arrival-to-written lag, as far as the runner reports them."""
     try:
-        found = result.metrics().query(MetricsFilter().with_namespace("newsmon"))
+        found = current_metrics(result).query(MetricsFilter().with_namespace("newsmon"))
     except Exception:  # a runner without live metrics: the status shows zeros rather than stopping the run
         return {}
     values = {}

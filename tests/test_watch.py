@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -156,7 +157,9 @@ def test_watch_streams_files_and_feed_and_restarts_without_repeats(tmp_path, fee
     finally:
         watch.kill()
     assert any("ready" in line for line in watch.stdout)
-    assert any("status" in line and "articles=" in line and "lag" in line for line in watch.stderr), watch.log()
+    statuses = [line for line in watch.stderr if "status" in line and "lag" in line]
+    written = re.search(r"\barticles=(\d+)", statuses[-1]) if statuses else None
+    assert written and int(written.group(1)) >= len(SEED_FILES) + FEED_ITEMS, watch.log()
     assert "still-copying.txt" not in paths_written(out)
     streamed = {Path(a["path"]).name: analysis_of(a) for a in read_records(out / "articles.jsonl") if a.get("path")}
     batch = {Path(a["path"]).name: analysis_of(a) for a in read_jsonl(seed_run / "articles.jsonl")}
