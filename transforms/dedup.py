@@ -491,16 +491,16 @@ class LinkNearDuplicates(beam.PTransform):
 
     def expand(self, articles):
         threshold, horizon_days = self._threshold, self._horizon_days
-
-        def compare_band(key: str, group: Group) -> list:
-            return band_links([entry for entry, _ in group], threshold, horizon_days)
-
-        links = (
-            articles
-            | "Sketch" >> beam.Map(sketched_entry, self._params)
-            | "KeyByBand" >> KeyByBand()
-            | "CompareInBand" >> StatefulStage(NearDuplicateBand(threshold, horizon_days), decide=compare_band)
-        )
+        keyed = articles | "Sketch" >> beam.Map(sketched_entry, self._params) | "KeyByBand" >> KeyByBand()
+        if is_streaming(articles):
+            links = keyed | "CompareInBand" >> StatefulStage(NearDuplicateBand(threshold, horizon_days))
+        else:
+            # A batch band's group is all it will hold (`KeyByBand` fills it only with articles that
+            # meet there): compared at once, without the state, timers and single worker of a stateful stage.
+            links = (keyed
+                     | "GroupBands" >> beam.GroupByKey()
+                     | "CompareInBand" >> beam.FlatMapTuple(
+                         lambda key, entries: band_links(list(entries), threshold, horizon_days)))
         return (articles, links) | "Resolve" >> ResolveLinks(self._settle)
 
 
