@@ -29,6 +29,9 @@ pipelines read the same docs from a JSON-lines file: one only reads them and cou
 copies, the other puts the stage in between. "With start-up" is N over the whole second run
 (runner and worker start-up, reading, the stage, counting); "marginal" is N over the difference
 of the two runs, the stage's own time. The stage must find the core's near copies (checked).
+Both runs also report CPU seconds (this process, which hosts the runner, plus its worker
+processes once they exit): on a shared machine wall time depends on the other jobs, the CPU
+the stage costs much less, so N over the CPU difference ("docs per CPU second") compares code.
 """
 from __future__ import annotations
 
@@ -37,6 +40,7 @@ import copy
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -165,7 +169,7 @@ def bbc_articles() -> list[dict]:
 
 def exact_pairs_by_containment(articles: list[dict], size: int, threshold: float) -> list[tuple[str, str, float]]:
     """All pairs with shingle containment >= threshold, computed exactly (inverted index)."""
-    shingles = [set(shingle_hashes(word_hashes(words(f"{a['title']}\n{a['text']}")), size).tolist())
+    shingles = [set(shingle_hashes(word_hashes(f"{a['title']}\n{a['text']}"), size).tolist())
                  for a in articles]
     index = defaultdict(list)
     for i, sh in enumerate(shingles):
@@ -280,12 +284,19 @@ def with_workers(settings: Settings, workers: int) -> Settings:
     return Settings(values)
 
 
-def timed_pipeline(options: PipelineOptions, docs_file: Path, stage: beam.PTransform | None, out: Path) -> float:
-    """Wall seconds of a whole pipeline run: read the docs (JSON lines), pass them through `stage`
+def cpu_seconds() -> float:
+    """User + system CPU of this process and of its children that have exited (the workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed_pipeline(options: PipelineOptions, docs_file: Path, stage: beam.PTransform | None,
+                   out: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds of a whole pipeline run: read the docs (JSON lines), pass them through `stage`
     (none: straight on), count the near copies and write the count to `out`. The docs are read
     from a file, as `newsmon run` reads its inputs: `beam.Create` would pickle and bz2-compress
     them into the pipeline, and each worker would decompress them (most of a run's time)."""
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), cpu_seconds()
     with beam.Pipeline(options=options) as pipeline:
         articles = pipeline | "Read" >> beam.io.ReadFromText(str(docs_file)) | "Parse" >> beam.Map(json.loads)
         if stage is not None:
@@ -294,7 +305,7 @@ def timed_pipeline(options: PipelineOptions, docs_file: Path, stage: beam.PTrans
              | "NearCopies" >> beam.Filter(lambda a: a["duplicate_of"] is not None)
              | "Count" >> beam.combiners.Count.Globally()
              | "Write" >> beam.io.WriteToText(str(out), shard_name_template=""))
-    return time.perf_counter() - start
+    return time.perf_counter() - start, cpu_seconds() - cpu_start
 
 
 def measure_speed(settings: Settings, n: int, workers: int) -> None:
@@ -315,8 +326,8 @@ def measure_speed(settings: Settings, n: int, workers: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         docs_file = Path(tmp) / "docs.jsonl"
         docs_file.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
-        read_only = timed_pipeline(options, docs_file, None, Path(tmp) / "none.txt")
-        with_stage = timed_pipeline(options, docs_file, LinkNearDuplicates(settings), Path(tmp) / "stage.txt")
+        read_only, read_cpu = timed_pipeline(options, docs_file, None, Path(tmp) / "none.txt")
+        with_stage, stage_cpu = timed_pipeline(options, docs_file, LinkNearDuplicates(settings), Path(tmp) / "stage.txt")
         stage_links = int((Path(tmp) / "stage.txt").read_text())
     stage_total = n / with_stage
     marginal = n / (with_stage - read_only) if with_stage > read_only else float("inf")
@@ -326,11 +337,14 @@ def measure_speed(settings: Settings, n: int, workers: int) -> None:
     print(f"  near-dup core, plain functions (1 proc.) {core:9.0f} docs/s  ({core / baseline:.3f} x baseline), "
           f"{len(links)} near copies")
     print(f"  Beam runs, {' '.join(args)}:")
-    print(f"    read + count only                      {read_only:9.1f} s")
-    print(f"    read + LinkNearDuplicates + count      {with_stage:9.1f} s, {stage_links} near copies"
+    print(f"    read + count only                      {read_only:9.1f} s, CPU {read_cpu:.1f} s")
+    print(f"    read + LinkNearDuplicates + count      {with_stage:9.1f} s, CPU {stage_cpu:.1f} s, {stage_links} near copies"
           f"{'' if stage_links == len(links) else ' (DIFFERS from the core)'}")
     print(f"  near-dup Beam stage, with start-up       {stage_total:9.0f} docs/s  (N / whole run)")
     print(f"  near-dup Beam stage, marginal            {marginal:9.0f} docs/s  (N / (whole run - read + count only))")
+    if stage_cpu > read_cpu:
+        print(f"  near-dup Beam stage, CPU                 {n / (stage_cpu - read_cpu):9.0f} docs per CPU second"
+              f"  (N / (CPU of whole run - CPU of read + count only), all processes)")
 
 
 def main() -> None:

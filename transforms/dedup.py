@@ -19,7 +19,6 @@ never linked, so batch and streaming agree on what counts as a copy.
 """
 from __future__ import annotations
 
-import zlib
 from datetime import datetime
 from typing import Callable, Iterable, Iterator
 
@@ -380,31 +379,36 @@ class MarkExactDuplicates(beam.PTransform):
         )
 
 
-def meeting_keys(article_id: str, shared: Iterable[tuple[str, Iterable[str]]]) -> set[str]:
-    """The band keys an article needs in a batch run, from the shared keys it holds (key, ids of
-    the articles holding it): for each other article, the smallest key they share. Both articles
-    of a pair pick the same key, so every pair that shares a key is compared, and only once (a
-    copy shares most of its 32 keys with its original)."""
-    first: dict[str, str] = {}
-    for key, ids in shared:
-        for other in ids:
-            if other != article_id and (other not in first or key < first[other]):
-                first[other] = key
-    return set(first.values())
-
-
-def shared_keys(members: Iterable[tuple[str, list[str]]]) -> Iterator[tuple[str, tuple[str, tuple[str, ...]]]]:
-    """(article id, (key, ids of the articles holding it)) for each key two or more articles
-    hold, from (article id, its keys) pairs."""
-    holders: dict[str, set[str]] = {}
+def meetings_in_shard(members: Iterable[tuple[str, list[str]]]) -> Iterable[tuple[str, dict[str, str]]]:
+    """(article id, {other article id: the smallest key the two share here}) for each article that
+    shares a key with another, from a shard's (article id, its keys in the shard) pairs."""
+    holders: dict[str, list[str]] = {}
     for article_id, keys in members:
         for key in keys:
-            holders.setdefault(key, set()).add(article_id)
+            holders.setdefault(key, []).append(article_id)
+    meetings: dict[str, dict[str, str]] = {}
     for key, ids in holders.items():
-        if len(ids) > 1:
-            distinct = tuple(sorted(ids))
-            for article_id in distinct:
-                yield article_id, (key, distinct)
+        if len(ids) < 2:
+            continue
+        for article_id in ids:
+            met = meetings.setdefault(article_id, {})
+            for other in ids:
+                if other != article_id and (other not in met or key < met[other]):
+                    met[other] = key
+    return meetings.items()
+
+
+def meeting_keys(meetings: Iterable[dict[str, str]]) -> list[str]:
+    """The band keys an article needs in a batch run, from its `meetings_in_shard` of every shard:
+    for each other article, the smallest key they share. Both articles of a pair pick the same
+    key, so every pair that shares a key is compared, and only once (a copy shares most of its
+    32 keys with its original)."""
+    first: dict[str, str] = {}
+    for met in meetings:
+        for other, key in met.items():
+            if other not in first or key < first[other]:
+                first[other] = key
+    return list(set(first.values()))
 
 
 class KeyByBand(beam.PTransform):
@@ -413,10 +417,13 @@ class KeyByBand(beam.PTransform):
     Streaming: every key of every article (a later article may share any of them). Batch: each
     pair of articles that share a key meets in one key (`meeting_keys`), and keys held by one
     article are dropped (it can never meet another there: nearly all keys). An entry carries
-    the article's shingles (about 2 kB), so the keys are grouped first without them and entries
-    travel, joined by article id, only to the keys they meet in. Keys are grouped in `SHARDS`
-    shards (by a stable hash), an article's keys of a shard in one element: a Beam element per
-    (key, article) pair costs more than finding the shared keys of a shard in a dict."""
+    the article's shingles (about 2 kB), so the keys are grouped first without them: in `SHARDS`
+    shards, an article's keys of a shard in one element (a Beam element per (key, article) pair
+    costs more than finding the shared keys of a shard in a dict). A key's band is its position
+    in the article's keys (`sketch` gives them in band order), so shard = position modulo
+    `SHARDS` puts a shared key in the same shard for every article holding it. The few articles
+    that meet another get their meeting keys by id, and their entries are sent there through a
+    side input of those keys: entries are neither grouped nor joined by id."""
 
     SHARDS = 4
 
@@ -427,22 +434,20 @@ class KeyByBand(beam.PTransform):
 
         def by_shard(sketch: tuple[dict, tuple[str, ...]]) -> list:
             entry, keys = sketch
-            parts: dict[int, list[str]] = {}
-            for key in keys:
-                parts.setdefault(zlib.crc32(key.encode("utf-8")) % shards, []).append(key)
-            return [(shard, (entry["id"], part)) for shard, part in parts.items()]
+            return [(shard, (entry["id"], keys[shard::shards])) for shard in range(min(shards, len(keys)))]
 
-        def to_keys(article_id: str, joined: dict) -> list:
-            keys = sorted(meeting_keys(article_id, joined["shared"]))
-            return [(key, entry) for entry in joined["entry"] for key in keys]
+        def to_keys(entry: dict, meeting: dict[str, list[str]]) -> list:
+            return [(key, entry) for key in meeting.get(entry["id"], ())]
 
-        shared = (sketched
-                  | "KeysByShard" >> beam.FlatMap(by_shard)
-                  | "GroupShards" >> beam.GroupByKey()
-                  | "SharedKeys" >> beam.FlatMapTuple(lambda shard, members: shared_keys(members)))
-        entries = sketched | "ById" >> beam.Map(lambda s: (s[0]["id"], s[0]))
-        return ({"entry": entries, "shared": shared} | "JoinEntries" >> beam.CoGroupByKey()
-                | "ToMeetingKeys" >> beam.FlatMapTuple(to_keys).with_output_types(KEYED))
+        meeting = (sketched
+                   | "KeysByShard" >> beam.FlatMap(by_shard)
+                   | "GroupShards" >> beam.GroupByKey()
+                   | "MeetingsInShard" >> beam.FlatMapTuple(lambda shard, members: meetings_in_shard(members))
+                   | "MeetingsById" >> beam.GroupByKey()
+                   | "MeetingKeys" >> beam.MapTuple(lambda article_id, meetings: (article_id, meeting_keys(meetings))))
+        return (sketched
+                | "Entries" >> beam.Map(lambda s: s[0])
+                | "ToMeetingKeys" >> beam.FlatMap(to_keys, beam.pvalue.AsDict(meeting)).with_output_types(KEYED))
 
 
 class ResolveLinks(beam.PTransform):
@@ -486,16 +491,16 @@ class LinkNearDuplicates(beam.PTransform):
 
     def expand(self, articles):
         threshold, horizon_days = self._threshold, self._horizon_days
-
-        def compare_band(key: str, group: Group) -> list:
-            return band_links([entry for entry, _ in group], threshold, horizon_days)
-
-        links = (
-            articles
-            | "Sketch" >> beam.Map(sketched_entry, self._params)
-            | "KeyByBand" >> KeyByBand()
-            | "CompareInBand" >> StatefulStage(NearDuplicateBand(threshold, horizon_days), decide=compare_band)
-        )
+        keyed = articles | "Sketch" >> beam.Map(sketched_entry, self._params) | "KeyByBand" >> KeyByBand()
+        if is_streaming(articles):
+            links = keyed | "CompareInBand" >> StatefulStage(NearDuplicateBand(threshold, horizon_days))
+        else:
+            # A batch band's group is all it will hold (`KeyByBand` fills it only with articles that
+            # meet there): compared at once, without the state, timers and single worker of a stateful stage.
+            links = (keyed
+                     | "GroupBands" >> beam.GroupByKey()
+                     | "CompareInBand" >> beam.FlatMapTuple(
+                         lambda key, entries: band_links(list(entries), threshold, horizon_days)))
         return (articles, links) | "Resolve" >> ResolveLinks(self._settle)
 
 

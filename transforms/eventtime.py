@@ -94,9 +94,9 @@ class StatefulStage(beam.PTransform):
     of a key's elements to one bundle. With bounded input and state empty at the start, a group
     is all the key will ever see, so `decide(key, group)` may give the group's records without
     touching state (None sends the group through the DoFn). The exact-duplicate stage decides
-    content hashes holding a single element that way (`only_when_alone`); joins, stories and
-    the near-duplicate bands (which batch runs only fill with articles that share them) decide
-    every group. A state request costs about a millisecond on the batch runner (a gRPC round trip
+    content hashes holding a single element that way (`only_when_alone`); joins and stories
+    decide every group (batch runs compare near-duplicate bands after a plain grouping, without
+    this stage: `LinkNearDuplicates`). A state request costs about a millisecond on the batch runner (a gRPC round trip
     to the runner process, or the state cache weighing the value by walking every loaded module).
     That runner also runs a stateful stage, and what is fused behind it, on a single worker: a
     heavy stage that follows spreads its input again itself (the model: `ExtractEntities`), light

@@ -14,37 +14,37 @@ the same MurmurHash3 pre-mix and 32-bit affine arithmetic, so the same signature
 (tests/test_sketches.py checks them against datasketch on real text). Importing datasketch
 pulls in scipy (about a second in every worker process) and builds two objects per signature;
 the whole computation is four numpy operations.
+
+Words are found and hashed without a Python object per word: a byte table turns every non-word
+character of the UTF-8 text into a space, and the hashes of all words come from prefix sums
+over the bytes (`word_hashes`). A regex match, a string and a dictionary lookup per word cost
+more than the MinHash itself.
 """
 from __future__ import annotations
 
-import re
+import operator
 import unicodedata
-import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-_WORD = re.compile(r"\w+")
 MINHASH_SEED = 20201001
 # Odd 64-bit multiplier for combining word hashes into shingle hashes (wraps modulo 2**64).
 _MIX = np.uint64(0x9E3779B97F4A7C15)
-_WORD_CACHE_LIMIT = 500_000
+# Odd 64-bit base of the polynomial hash of a word's bytes, and its inverse modulo 2**64.
+_BASE = 0x100000001B3
+_BASE_INVERSE = pow(_BASE, -1, 1 << 64)
+# The 64-bit MurmurHash3 finalizer: (shift, multiplier, multiplier), shifts all by 33.
+_FMIX64 = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
 # The 32-bit MurmurHash3 finalizer: (shift, multiplier, shift, multiplier, shift).
 _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 _EMPTY_HASH = np.uint32(0xFFFFFFFF)
-
-
-class _WordHashes(dict):
-    """word -> stable 32-bit hash (crc32: the same in every worker, unlike `hash`), computed on
-    first sight: cached because news vocabulary repeats from one article to the next."""
-
-    def __missing__(self, token: str) -> int:
-        value = self[token] = zlib.crc32(token.encode("utf-8"))
-        return value
-
-
-_WORD_HASHES = _WordHashes()
+_SPACE = ord(" ")
+# Byte table: ASCII word characters (what `\w` matches: letters, digits, underscore) stay, other
+# ASCII bytes become spaces, bytes of multi-byte UTF-8 characters stay.
+_SEPARATE = bytes(c if chr(c).isalnum() or chr(c) == "_" else _SPACE for c in range(128)) + bytes(range(128, 256))
+_ASCII = bytes(range(128))
 
 
 @dataclass(frozen=True)
@@ -70,16 +70,66 @@ class Sketch:
     band_keys: tuple[str, ...]
 
 
+def _separated_words(text: str) -> bytes:
+    """The case-folded (NFKC) text as UTF-8 with every non-word character turned into a space:
+    its words are what `\\w+` finds. A byte table does the ASCII characters at once; the few
+    distinct other characters of a text are checked one by one (`\\w` is `isalnum` or "_")."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if not folded.isascii():
+        for char in set(folded.encode("utf-8").translate(None, _ASCII).decode("utf-8")):
+            if not char.isalnum():
+                folded = folded.replace(char, " ")
+    return folded.encode("utf-8").translate(_SEPARATE)
+
+
 def words(text: str) -> list[str]:
-    """Case-folded word tokens: punctuation and spacing changes vanish here."""
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    """Case-folded word tokens (`\\w+` over the NFKC text): punctuation and spacing changes vanish here."""
+    return _separated_words(text).decode("utf-8").split()
 
 
-def word_hashes(tokens: list[str]) -> np.ndarray:
-    """Stable 32-bit hashes of words (see `_WordHashes`)."""
-    if len(_WORD_HASHES) > _WORD_CACHE_LIMIT:
-        _WORD_HASHES.clear()
-    return np.fromiter(map(_WORD_HASHES.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+def _power_table(factor: int, size: int) -> np.ndarray:
+    """factor**k modulo 2**64 for k in 0..size (uint64 products wrap)."""
+    table = np.ones(size + 1, dtype=np.uint64)
+    np.cumprod(np.full(size, factor, dtype=np.uint64), out=table[1:])
+    return table
+
+
+_POWERS = (_power_table(_BASE, 4096), _power_table(_BASE_INVERSE, 4096))
+
+
+def _powers(length: int) -> tuple[np.ndarray, np.ndarray]:
+    """(base**k, base**-k) modulo 2**64 for k in 0..length: tables kept per process, grown by
+    doubling when a longer text comes."""
+    global _POWERS
+    if len(_POWERS[0]) <= length:
+        size = 1 << length.bit_length()
+        _POWERS = (_power_table(_BASE, size), _power_table(_BASE_INVERSE, size))
+    return _POWERS
+
+
+def word_hashes(text: str) -> np.ndarray:
+    """Stable 64-bit hashes of the text's `words`, one per word, all computed at once in numpy: a
+    polynomial hash of each word's UTF-8 bytes, read off prefix sums of the whole text (the sum
+    over a word, divided by the base's power for its end), then mixed (MurmurHash3's 64-bit
+    finalizer) so that words differing in one letter differ in every bit."""
+    data = np.frombuffer(_separated_words(text), dtype=np.uint8)
+    inside = np.zeros(len(data) + 2, dtype=bool)
+    np.not_equal(data, _SPACE, out=inside[1:-1])
+    edges = np.flatnonzero(inside[1:] != inside[:-1])
+    if len(edges) == 0:
+        return np.empty(0, dtype=np.uint64)
+    starts, ends = edges[::2], edges[1::2]
+    powers, inverse = _powers(len(data))
+    weighted = np.zeros(len(data) + 1, dtype=np.uint64)
+    np.cumsum(data * powers[len(data) - 1::-1], out=weighted[1:])
+    hashed = (weighted[ends] - weighted[starts]) * inverse[len(data) - ends]
+    shift, first, second = _FMIX64
+    hashed ^= hashed >> shift
+    hashed *= first
+    hashed ^= hashed >> shift
+    hashed *= second
+    hashed ^= hashed >> shift
+    return hashed
 
 
 def window_hashes(hashed: np.ndarray, size: int) -> np.ndarray:
@@ -127,22 +177,28 @@ def signature(hashes: np.ndarray, num_perm: int) -> np.ndarray:
     hv = hv * m2
     hv = hv ^ (hv >> s3)
     a, b = _permutations(num_perm)
-    return (hv[:, None] * a + b).min(axis=0)
+    # One row per permutation: each minimum runs over contiguous memory.
+    return (a[:, None] * hv + b[:, None]).min(axis=1)
+
+
+@lru_cache(maxsize=8)
+def _band_layout(prefix: str, bands: int, rows: int) -> tuple[tuple[str, ...], np.ndarray]:
+    """(each band's key prefix, the weights MIX**(rows-1) .. MIX**0 that combine a band's rows)."""
+    return tuple(f"{prefix}{band}:" for band in range(bands)), _power_table(_MIX, rows - 1)[::-1].copy()
 
 
 def band_keys(sig: np.ndarray, rows: int, prefix: str) -> list[str]:
-    """One key per LSH band: two texts share a key when their signatures agree on that band."""
-    values = sig.astype(np.uint64)
-    bands = len(values) // rows
-    combined = np.zeros(bands, dtype=np.uint64)
-    for row in values[: bands * rows].reshape(bands, rows).T:
-        combined = combined * _MIX + row
-    return [f"{prefix}{band}:{value:x}" for band, value in enumerate(combined.tolist())]
+    """One key per LSH band: two texts share a key when their signatures agree on that band. A
+    band's rows are combined as a polynomial in MIX (the products and sum wrap modulo 2**64)."""
+    bands = len(sig) // rows
+    prefixes, weights = _band_layout(prefix, bands, rows)
+    combined = (sig[: bands * rows].astype(np.uint64).reshape(bands, rows) * weights).sum(axis=1)
+    return list(map(operator.add, prefixes, map(hex, combined.tolist())))
 
 
 def sketch(title: str, text: str, params: SketchParams) -> Sketch:
     """Shingles and band keys of an article (title and body read as one text)."""
-    hashed = word_hashes(words(f"{title}\n{text}"))
+    hashed = word_hashes(f"{title}\n{text}")
     shingles = shingle_hashes(hashed, params.shingle_words)
     keys = band_keys(signature(shingles, params.num_perm), params.rows_per_band, "t")
     if len(hashed) > params.lead_words:
