@@ -289,15 +289,14 @@ class WatchlistRule(PerRecordRule):
         "event_types": "a list of event types such as ASSAULT",
         "countries": "a list of country names or ISO codes",
     }
+    reads_article = (*COUNTRY_ARTICLE_FIELDS, "persons", "orgs", "places")
+    reads_event = (*COUNTRY_EVENT_FIELDS, "type")
 
     @classmethod
     def check_options(cls, where, spec: dict) -> dict:
         if "entities" not in spec and "keywords" not in spec:
             raise where.error("entities", "is missing; a watchlist rule needs entities or keywords (or both)")
         return super().check_options(where, spec)
-
-    reads_article = (*COUNTRY_ARTICLE_FIELDS, "persons", "orgs", "places")
-    reads_event = (*COUNTRY_EVENT_FIELDS, "type")
 
     @classmethod
     def article_fields(cls, rule: Rule) -> tuple[str, ...]:
