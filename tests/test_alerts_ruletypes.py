@@ -5,6 +5,9 @@ import copy
 
 from alerts_support import (JOINT_STATEMENT, casualty_events, dated, joint_statement_coverage, run_rules,
                             seed_articles)
+from newsmon.transforms.alerts.detect import only_fields
+from newsmon.transforms.alerts.rules import parse_rules
+from newsmon.transforms.alerts.ruletypes import fields_read, rule_type
 
 
 def test_threshold_tiers_and_throttle_per_story(seed_run, tmp_path):
@@ -111,3 +114,42 @@ def test_watchlist_keywords_and_throttle(seed_run, tmp_path):
     unthrottled = run_rules([dict(putin, throttle=0)], articles, [], tmp_path / "unthrottled")
     assert len(unthrottled) == 3
     assert len({a["id"] for a in unthrottled}) == 3
+
+
+def test_rules_observe_the_same_in_the_fields_they_declare(seed_run):
+    """Alert detection joins articles and events with only the fields the rules read
+    (`fields_read`): each rule must observe exactly what it observes on the whole records."""
+    articles = joint_statement_coverage(seed_run)
+    events = casualty_events(articles)
+    rules = [
+        {"name": "killed", "type": "threshold", "field": "killed", "event_types": ["ASSAULT"],
+         "countries": ["Azerbaijan"], "severity": {"warning": 10}},
+        {"name": "wounded", "type": "threshold", "field": "wounded", "severity": {"warning": 2},
+         "key": ["entity", "country"]},
+        {"name": "breaking", "type": "frequency", "count": "sources", "window": "24h", "severity": {"warning": 3},
+         "key": ["story_id", "event_type", "country", "source"]},
+        {"name": "surge", "type": "spike", "window": "1d", "factor": 3, "severity": {"info": 3},
+         "key": ["entity", "country"]},
+        {"name": "new", "type": "new_entity", "entity_types": ["PERSON"], "severity": "info"},
+        {"name": "leaders", "type": "watchlist", "entities": ["Putin", "Pashinyan"], "event_types": ["ASSAULT"],
+         "severity": "warning", "key": ["entity", "event_type", "country", "article_id"]},
+        {"name": "truce", "type": "watchlist", "keywords": ["cessation of hostilities"], "severity": "info",
+         "key": ["entity", "story_id"]},
+    ]
+    ruleset = parse_rules("test-rules.yaml", {"rules": rules})
+    for rule in ruleset.rules:
+        kind = rule_type(rule)
+        article_fields, event_fields = fields_read([rule])
+        seen = 0
+        for article in articles:
+            own = [e for e in events if e["article_id"] == article["id"]]
+            whole = list(kind.observe(article, own))
+            projected = list(kind.observe(only_fields(article, article_fields),
+                                          [only_fields(e, event_fields) for e in own]))
+            assert projected == whole, rule.name
+            seen += len(whole)
+        assert seen, f"{rule.name} observed nothing: the comparison would prove nothing"
+    # The largest fields never travel to the join for these rules; the text only for keywords.
+    article_fields, _ = fields_read(ruleset.rules)
+    assert "quotations" not in article_fields and "text" in article_fields
+    assert "text" not in fields_read(ruleset.rules[:-1])[0]

@@ -18,6 +18,8 @@ from apache_beam.options.pipeline_options import StandardOptions
 from apache_beam.transforms.window import TimestampedValue
 from apache_beam.utils.timestamp import Duration, Timestamp
 
+from newsmon.transforms.packing import pack, unpack
+
 EVENT_TIME = "event_time_us"
 # Keyed elements: the input type a stateful DoFn needs.
 KEYED = beam.typehints.Tuple[str, beam.typehints.Any]
@@ -56,15 +58,15 @@ _DECIDED = "decided"
 
 
 class _DecideGroups(beam.DoFn):
-    """(key, [(value, event time)]) -> `decide(key, group)`'s records (tagged output), or, where it
-    gives None, the group's elements back as timestamped (key, value) pairs (main output)."""
+    """(key, [packed (value, event time)]) -> `decide(key, group)`'s records (tagged output), or,
+    where it gives None, the group's elements back as timestamped (key, value) pairs (main output)."""
 
     def __init__(self, decide: Callable[[Any, Group], Iterable | None] | None):
         self._decide = decide
 
     def process(self, grouped) -> Iterator:
         key, values = grouped
-        group = [(value, Timestamp(micros=micros)) for value, micros in values]
+        group = [(value, Timestamp(micros=micros)) for value, micros in map(unpack, values)]
         records = self._decide(key, group) if self._decide is not None else None
         if records is not None:
             for record in records:
@@ -100,8 +102,9 @@ class StatefulStage(beam.PTransform):
     to the runner process, or the state cache weighing the value by walking every loaded module).
     That runner also runs a stateful stage, and what is fused behind it, on a single worker: a
     heavy stage that follows spreads its input again itself (the model: `ExtractEntities`), light
-    ones do not pay a reshuffle of every record. Streaming runners hand elements straight to the
-    DoFn: any key may still receive a later element."""
+    ones do not pay a reshuffle of every record. Values are grouped packed as bytes
+    (`transforms.packing`): that runner holds every group in its own process until it is read.
+    Streaming runners hand elements straight to the DoFn: any key may still receive a later element."""
 
     def __init__(self, dofn: beam.DoFn, decide: Callable[[Any, Group], Iterable | None] | None = None,
                  keyed_type=KEYED):
@@ -117,7 +120,8 @@ class StatefulStage(beam.PTransform):
             return keyed | "State" >> stateful
         parts = (
             keyed
-            | "KeepEventTime" >> beam.MapTuple(lambda key, value, ts=beam.DoFn.TimestampParam: (key, (value, ts.micros)))
+            | "KeepEventTime" >> beam.MapTuple(lambda key, value, ts=beam.DoFn.TimestampParam:
+                                               (key, pack((value, ts.micros))))
             | "GroupByKey" >> beam.GroupByKey()
             | "DecideGroups" >> beam.ParDo(_DecideGroups(self._decide)).with_outputs(_DECIDED, main="undecided")
         )

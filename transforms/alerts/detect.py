@@ -22,9 +22,10 @@ from apache_beam.utils.timestamp import Timestamp
 from newsmon.transforms import records
 from newsmon.transforms.alerts.rules import RuleSet
 from newsmon.transforms.alerts.ruletypes import (MAX_ALERT_ARTICLES, KeyState, Observation, RuleType, Trigger,
-                                                 iso_time, rule_type)
+                                                 fields_read, iso_time, rule_type)
 from newsmon.transforms.alerts.templates import render
 from newsmon.transforms.eventtime import Group, StatefulStage
+from newsmon.transforms.packing import pack, unpack
 
 # Articles and their events leave the NLP stage together, with the same element timestamp, so
 # any window joins them; a short one keeps a streaming run's alerts seconds behind its articles
@@ -32,6 +33,11 @@ from newsmon.transforms.eventtime import Group, StatefulStage
 JOIN_WINDOW_S = 2
 # Observations keyed by (rule name, key).
 RULE_KEYED = beam.typehints.Tuple[beam.typehints.Tuple[str, str], beam.typehints.Any]
+
+
+def only_fields(record: dict, fields: frozenset[str]) -> dict:
+    """`record` with only `fields` (those it has)."""
+    return {name: value for name, value in record.items() if name in fields}
 
 
 def observations(types: Iterable[RuleType], article: dict, events: list[dict]) -> Iterator[Observation]:
@@ -175,7 +181,7 @@ class DecideObservations:
 
 
 class ObserveArticles(beam.DoFn):
-    """(article id, {articles, events}) -> ((rule, key), observation)."""
+    """(article id, {articles, events}, each packed) -> ((rule, key), observation)."""
 
     def __init__(self, ruleset: RuleSet):
         self._ruleset = ruleset
@@ -186,13 +192,17 @@ class ObserveArticles(beam.DoFn):
 
     def process(self, joined: tuple[str, dict]) -> Iterator:
         _, grouped = joined
-        for article in grouped["articles"]:
-            for obs in observations(self._types, article, list(grouped["events"])):
+        events = [unpack(event) for event in grouped["events"]]
+        for article in map(unpack, grouped["articles"]):
+            for obs in observations(self._types, article, events):
                 yield (obs.rule, obs.key), obs
 
 
 class DetectAlerts(beam.PTransform):
-    """(articles, events) -> alert records, the same in batch and streaming pipelines."""
+    """(articles, events) -> alert records, the same in batch and streaming pipelines.
+
+    Articles and events are joined with only the fields the rules read, packed as bytes
+    (`transforms.packing`): the batch runner holds every record of the join in its own process."""
 
     def __init__(self, ruleset: RuleSet):
         super().__init__()
@@ -200,10 +210,11 @@ class DetectAlerts(beam.PTransform):
 
     def expand(self, inputs):
         articles, events = inputs
+        article_fields, event_fields = fields_read(self._ruleset.rules)
         keyed_articles = (articles | "JoinWindowArticles" >> beam.WindowInto(window.FixedWindows(JOIN_WINDOW_S))
-                          | "ArticleById" >> beam.Map(lambda a: (a["id"], a)))
+                          | "ArticleById" >> beam.Map(lambda a: (a["id"], pack(only_fields(a, article_fields)))))
         keyed_events = (events | "JoinWindowEvents" >> beam.WindowInto(window.FixedWindows(JOIN_WINDOW_S))
-                        | "EventByArticle" >> beam.Map(lambda e: (e["article_id"], e)))
+                        | "EventByArticle" >> beam.Map(lambda e: (e["article_id"], pack(only_fields(e, event_fields)))))
         return (
             {"articles": keyed_articles, "events": keyed_events}
             | "JoinEvents" >> beam.CoGroupByKey()

@@ -24,6 +24,13 @@ from newsmon.transforms.alerts.rules import Rule, parse_duration
 
 # Articles listed in one alert (a breaking story can gather hundreds).
 MAX_ALERT_ARTICLES = 50
+# Article fields every rule reads: exact copies are skipped (`detect.observations`), keys and times
+# (`RuleType._observations`), what alerts show (`article_summary`).
+SUMMARY_FIELDS = ("id", "title", "url", "path", "source", "published_at", "story_id")
+COMMON_ARTICLE_FIELDS = (*SUMMARY_FIELDS, "duplicate_kind")
+# What `article_countries` reads of an article and of its events.
+COUNTRY_ARTICLE_FIELDS = ("locations", "entities")
+COUNTRY_EVENT_FIELDS = ("location",)
 
 
 def event_time(published_at: str | None) -> float | None:
@@ -74,7 +81,7 @@ def article_countries(article: dict, events: list[dict]) -> set[str]:
 
 def article_summary(article: dict) -> dict:
     """What an alert shows of an article (templates read these fields)."""
-    return {name: article.get(name) for name in ("id", "title", "url", "path", "source", "published_at", "story_id")}
+    return {name: article.get(name) for name in SUMMARY_FIELDS}
 
 
 def entity_names(article: dict, types: tuple[str, ...] = ()) -> list[tuple[str, int, list[str]]]:
@@ -147,9 +154,23 @@ class RuleType:
         "[{{ severity }}] {{ rule }} on {{ key }}: {{ matched | join(', ') }}\n"
         "{% for a in articles %}- {{ a.title }} {{ a.url or a.path or '' }}\n{% endfor %}"
     )
+    # Fields `observe` reads beyond COMMON_ARTICLE_FIELDS (`article_fields`, `event_fields` add
+    # those a rule's options call for).
+    reads_article: ClassVar[tuple[str, ...]] = COUNTRY_ARTICLE_FIELDS
+    reads_event: ClassVar[tuple[str, ...]] = COUNTRY_EVENT_FIELDS
 
     def __init__(self, rule: Rule):
         self.rule = rule
+
+    @classmethod
+    def article_fields(cls, rule: Rule) -> tuple[str, ...]:
+        """The article fields `observe` reads for `rule`: all alert detection shuffles of an article."""
+        return (*COMMON_ARTICLE_FIELDS, *cls.reads_article)
+
+    @classmethod
+    def event_fields(cls, rule: Rule) -> tuple[str, ...]:
+        """The event fields `observe` reads for `rule`: all alert detection shuffles of an event."""
+        return cls.reads_event
 
     def unit(self) -> str:
         """What `value` counts, for messages (killed, sources, mentions ...)."""
@@ -268,12 +289,19 @@ class WatchlistRule(PerRecordRule):
         "event_types": "a list of event types such as ASSAULT",
         "countries": "a list of country names or ISO codes",
     }
+    reads_article = (*COUNTRY_ARTICLE_FIELDS, "persons", "orgs", "places")
+    reads_event = (*COUNTRY_EVENT_FIELDS, "type")
 
     @classmethod
     def check_options(cls, where, spec: dict) -> dict:
         if "entities" not in spec and "keywords" not in spec:
             raise where.error("entities", "is missing; a watchlist rule needs entities or keywords (or both)")
         return super().check_options(where, spec)
+
+    @classmethod
+    def article_fields(cls, rule: Rule) -> tuple[str, ...]:
+        # The text (the largest field) only for keywords.
+        return (*super().article_fields(rule), *(("text",) if rule.options.get("keywords") else ()))
 
     def __init__(self, rule: Rule):
         super().__init__(rule)
@@ -316,6 +344,7 @@ class ThresholdRule(PerRecordRule):
     }
     required = ("field",)
     measure = "field"
+    reads_event = (*COUNTRY_EVENT_FIELDS, "id", "type", "actors", "targets")
     default_key = ("story_id", "event_type")
     default_throttle = "1d"
     default_message = (
@@ -330,6 +359,10 @@ class ThresholdRule(PerRecordRule):
                 raise where.error(option, f"is {value!r}; set {cls.options[option]}")
             return value
         return super().check_option(where, option, value)
+
+    @classmethod
+    def event_fields(cls, rule: Rule) -> tuple[str, ...]:
+        return (*super().event_fields(rule), rule.options["field"])
 
     def observe(self, article: dict, events: list[dict]) -> Iterator[Observation]:
         event_types = self.rule.options.get("event_types")
@@ -365,6 +398,7 @@ class FrequencyRule(RuleType):
     measure = "count"
     default_unit = "articles"
     windowed = True
+    reads_event = (*COUNTRY_EVENT_FIELDS, "type")
     default_key = ("story_id",)
     default_throttle = "1d"
     default_message = (
@@ -459,6 +493,8 @@ class NewEntityRule(PerRecordRule):
 
     kind = "new_entity"
     options = {"entity_types": "a list of entity types such as PERSON, ORG"}
+    reads_article = ("entities",)
+    reads_event = ()
     default_message = (
         "[{{ severity }}] {{ rule }}: first mention of {{ key }}\n"
         "{% for a in articles %}- {{ a.title }} {{ a.url or a.path or '' }}\n{% endfor %}"
@@ -486,3 +522,12 @@ RULE_TYPES: dict[str, type[RuleType]] = {
 
 def rule_type(rule: Rule) -> RuleType:
     return RULE_TYPES[rule.type](rule)
+
+
+def fields_read(rules: Iterable[Rule]) -> tuple[frozenset[str], frozenset[str]]:
+    """(article fields, event fields) that `rules` read: what alert detection needs of each record."""
+    article, event = set(COMMON_ARTICLE_FIELDS), set()
+    for rule in rules:
+        article.update(RULE_TYPES[rule.type].article_fields(rule))
+        event.update(RULE_TYPES[rule.type].event_fields(rule))
+    return frozenset(article), frozenset(event)
