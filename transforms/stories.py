@@ -31,6 +31,7 @@ from apache_beam.utils.timestamp import Duration, Timestamp
 from newsmon.transforms import records
 from newsmon.transforms.dedup import days_apart, original_rank
 from newsmon.transforms.eventtime import KEYED, Group, StatefulStage, is_streaming, settle_time
+from newsmon.transforms.packing import pack, unpack
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sketches import words
 
@@ -471,9 +472,9 @@ class AssignStories(beam.PTransform):
     """Articles -> the same articles with `story_id`, each at its settle time.
 
     Streaming: `AssignStoryState` holds each language's articles until they settle. Batch: each
-    language's features (not its articles) go to one worker, which decides them all
-    (`assign_by_settle_time`), and the story ids reach every worker as a side input; the
-    articles themselves are neither grouped nor moved."""
+    language's features (not its articles; packed, see `transforms.packing`) go to one worker,
+    which decides them all (`assign_by_settle_time`), and the story ids reach every worker as a
+    side input; the articles themselves are neither grouped nor moved."""
 
     def __init__(self, settings: Settings):
         super().__init__()
@@ -488,12 +489,13 @@ class AssignStories(beam.PTransform):
                     | "Cluster" >> StatefulStage(AssignStoryState(params, settle, horizon)))
 
         def features_at(article: dict, ts=beam.DoFn.TimestampParam) -> tuple:
-            return _language(article), (story_features(article), ts.micros, settle_time(article, ts, settle).micros)
+            return _language(article), pack((story_features(article), ts.micros, settle_time(article, ts, settle).micros))
 
         assigned = (articles
                     | "Features" >> beam.Map(features_at)
                     | "ByLanguage" >> beam.GroupByKey()
-                    | "Cluster" >> beam.FlatMapTuple(lambda _, features: assign_by_settle_time(features, params, horizon)))
+                    | "Cluster" >> beam.FlatMapTuple(
+                        lambda _, packed: assign_by_settle_time(map(unpack, packed), params, horizon)))
         return articles | "WithStory" >> beam.Map(_with_story, beam.pvalue.AsDict(assigned))
 
 
