@@ -31,7 +31,7 @@ from apache_beam.transforms.window import TimestampedValue
 from apache_beam.utils.timestamp import Duration, Timestamp
 
 from newsmon.transforms import records
-from newsmon.transforms.eventtime import KEYED, Group, StatefulStage, is_streaming, only_when_alone, settle_time
+from newsmon.transforms.eventtime import KEYED, Group, StatefulStage, is_streaming, settle_time
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sketches import SketchParams, containment, sketch
 
@@ -374,7 +374,7 @@ class MarkExactDuplicates(beam.PTransform):
         return (
             articles
             | "KeyByContent" >> beam.Map(lambda a: (content_hash(a), a)).with_output_types(KEYED)
-            | "PickOriginal" >> StatefulStage(ExactDuplicateState(settle, self._horizon), decide=only_when_alone(only_copy))
+            | "PickOriginal" >> StatefulStage(ExactDuplicateState(settle, self._horizon), decide_alone=only_copy)
             | "SplitCopies" >> beam.Map(split).with_outputs(COPIES, main="originals")
         )
 
@@ -491,16 +491,16 @@ class LinkNearDuplicates(beam.PTransform):
 
     def expand(self, articles):
         threshold, horizon_days = self._threshold, self._horizon_days
-        keyed = articles | "Sketch" >> beam.Map(sketched_entry, self._params) | "KeyByBand" >> KeyByBand()
-        if is_streaming(articles):
-            links = keyed | "CompareInBand" >> StatefulStage(NearDuplicateBand(threshold, horizon_days))
-        else:
-            # A batch band's group is all it will hold (`KeyByBand` fills it only with articles that
-            # meet there): compared at once, without the state, timers and single worker of a stateful stage.
-            links = (keyed
-                     | "GroupBands" >> beam.GroupByKey()
-                     | "CompareInBand" >> beam.FlatMapTuple(
-                         lambda key, entries: band_links(list(entries), threshold, horizon_days)))
+
+        def compare_band(key: str, group: Group) -> list:
+            return band_links([entry for entry, _ in group], threshold, horizon_days)
+
+        links = (
+            articles
+            | "Sketch" >> beam.Map(sketched_entry, self._params)
+            | "KeyByBand" >> KeyByBand()
+            | "CompareInBand" >> StatefulStage(NearDuplicateBand(threshold, horizon_days), decide=compare_band)
+        )
         return (articles, links) | "Resolve" >> ResolveLinks(self._settle)
 
 

@@ -53,38 +53,32 @@ def is_streaming(pcoll: beam.PCollection) -> bool:
 
 # A batch group's elements as `StatefulStage` hands them to `decide`: (value, event time) pairs.
 Group = list[tuple[Any, Timestamp]]
-# Output of `StatefulStage`'s split for the groups decided without state.
+# Output of `StatefulStage`'s split for the single-element groups decided without state.
 _DECIDED = "decided"
 
 
-class _DecideGroups(beam.DoFn):
-    """(key, [packed (value, event time)]) -> `decide(key, group)`'s records (tagged output), or,
-    where it gives None, the group's elements back as timestamped (key, value) pairs (main output)."""
+def _unpacked(values: Iterable[bytes]) -> Group:
+    return [(value, Timestamp(micros=micros)) for value, micros in map(unpack, values)]
 
-    def __init__(self, decide: Callable[[Any, Group], Iterable | None] | None):
-        self._decide = decide
+
+class _UngroupOrDecideAlone(beam.DoFn):
+    """(key, [packed (value, event time)]) -> `decide_alone(key, value, ts)`'s records for a key
+    holding a single element (tagged output), else the group's elements back as timestamped
+    (key, value) pairs (main output) for the stateful DoFn."""
+
+    def __init__(self, decide_alone: Callable[[Any, Any, Timestamp], Iterable] | None):
+        self._decide_alone = decide_alone
 
     def process(self, grouped) -> Iterator:
         key, values = grouped
-        group = [(value, Timestamp(micros=micros)) for value, micros in map(unpack, values)]
-        records = self._decide(key, group) if self._decide is not None else None
-        if records is not None:
-            for record in records:
+        group = _unpacked(values)
+        if self._decide_alone is not None and len(group) == 1:
+            value, ts = group[0]
+            for record in self._decide_alone(key, value, ts):
                 yield beam.pvalue.TaggedOutput(_DECIDED, record)
             return
         for value, ts in group:
             yield TimestampedValue((key, value), ts)
-
-
-def only_when_alone(decide_one: Callable[[Any, Any, Timestamp], Iterable]) -> Callable[[Any, Group], Iterable | None]:
-    """A `decide` for keyed state that only meets elements with each other: a key holding a single
-    element in a batch run can never meet another, so `decide_one(key, value, ts)` gives its records."""
-    def decide(key, group: Group) -> Iterable | None:
-        if len(group) != 1:
-            return None
-        value, ts = group[0]
-        return decide_one(key, value, ts)
-    return decide
 
 
 class StatefulStage(beam.PTransform):
@@ -94,23 +88,26 @@ class StatefulStage(beam.PTransform):
     boundary Python's in-process batch runner needs in front of a DoFn with event-time timers
     (fused behind another stateful stage's timer output, its timers are dropped), and it hands all
     of a key's elements to one bundle. With bounded input and state empty at the start, a group
-    is all the key will ever see, so `decide(key, group)` may give the group's records without
-    touching state (None sends the group through the DoFn). The exact-duplicate stage decides
-    content hashes holding a single element that way (`only_when_alone`); joins and stories
-    decide every group (batch runs compare near-duplicate bands after a plain grouping, without
-    this stage: `LinkNearDuplicates`). A state request costs about a millisecond on the batch runner (a gRPC round trip
-    to the runner process, or the state cache weighing the value by walking every loaded module).
-    That runner also runs a stateful stage, and what is fused behind it, on a single worker: a
-    heavy stage that follows spreads its input again itself (the model: `ExtractEntities`), light
-    ones do not pay a reshuffle of every record. Values are grouped packed as bytes
+    is all the key will ever see, so a stage may decide without touching state:
+    - `decide(key, group)` gives every group's records, as the DoFn's timers would (joins, story
+      records, near-duplicate bands, alert decisions): batch runs then have no stateful step;
+    - `decide_alone(key, value, ts)` gives the records of a key holding a single element, which
+      can never meet another (exact copies: nearly every content hash); other groups go through
+      the DoFn.
+    A state request costs about a millisecond on the batch runner (a gRPC round trip to the
+    runner process, or the state cache weighing the value by walking every loaded module), and
+    that runner runs a stateful step, and what is fused behind it, on a single worker: a heavy
+    stage that follows spreads its input again itself (the model: `ExtractEntities`), light ones
+    do not pay a reshuffle of every record. Values are grouped packed as bytes
     (`transforms.packing`): that runner holds every group in its own process until it is read.
     Streaming runners hand elements straight to the DoFn: any key may still receive a later element."""
 
-    def __init__(self, dofn: beam.DoFn, decide: Callable[[Any, Group], Iterable | None] | None = None,
-                 keyed_type=KEYED):
+    def __init__(self, dofn: beam.DoFn, decide: Callable[[Any, Group], Iterable] | None = None,
+                 decide_alone: Callable[[Any, Any, Timestamp], Iterable] | None = None, keyed_type=KEYED):
         super().__init__()
         self._dofn = dofn
         self._decide = decide
+        self._decide_alone = decide_alone
         # The (key, value) type: its key part gives the deterministic key coder state needs.
         self._keyed_type = keyed_type
 
@@ -118,15 +115,19 @@ class StatefulStage(beam.PTransform):
         stateful = beam.ParDo(self._dofn)
         if is_streaming(keyed):
             return keyed | "State" >> stateful
-        parts = (
+        grouped = (
             keyed
             | "KeepEventTime" >> beam.MapTuple(lambda key, value, ts=beam.DoFn.TimestampParam:
                                                (key, pack((value, ts.micros))))
             | "GroupByKey" >> beam.GroupByKey()
-            | "DecideGroups" >> beam.ParDo(_DecideGroups(self._decide)).with_outputs(_DECIDED, main="undecided")
         )
+        if self._decide is not None:
+            decide = self._decide
+            return grouped | "DecideGroups" >> beam.FlatMapTuple(lambda key, values: decide(key, _unpacked(values)))
+        parts = grouped | "DecideAlone" >> beam.ParDo(_UngroupOrDecideAlone(self._decide_alone)).with_outputs(
+            _DECIDED, main="undecided")
         outputs = (parts.undecided | "Ungrouped" >> beam.Map(lambda kv: kv).with_output_types(self._keyed_type)
                    | "State" >> stateful)
-        if self._decide is not None:
+        if self._decide_alone is not None:
             outputs = (outputs, parts[_DECIDED]) | "WithDecided" >> beam.Flatten()
         return outputs
