@@ -510,7 +510,8 @@ class AssignStories(beam.PTransform):
         assigned = (articles
                     | "Features" >> beam.Map(features_at)
                     | "ByLanguage" >> beam.GroupByKey()
-                    | "Cluster" >> beam.FlatMapTuple(lambda _, packed: assign_by_settle_time(packed, params, horizon)))
+                    | "Cluster" >> beam.FlatMapTuple(
+                        lambda _, packed: assign_by_settle_time(packed, params, horizon)))
         return articles | "WithStory" >> beam.Map(_with_story, beam.pvalue.AsDict(assigned))
 
 

