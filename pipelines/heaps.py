@@ -3,9 +3,10 @@
 glibc gives threads heaps of their own ("arenas", up to eight per core), and memory freed on one
 heap is reused only by the threads allocating from it. Beam's runner and its worker processes run
 bundles and move data on thread pools, so each heap kept the high-water mark of whatever had run
-on its threads: a worker running the model over 2,000 articles on pool threads grew from 438 to
-627 MB, and stayed at 458 MB with two heaps (`benchmarks/README.md`, "Memory"). Python holds
-the GIL while it allocates, so threads sharing two heaps seldom wait for each other.
+on its threads: the model stage over 2,000 articles on a pool thread grew a process from 438 to
+627 MB, on two heaps it stayed at 458 MB; at N = 10,000 a run's peak fell from 3.0 to 2.4 GB
+(`benchmarks/README.md`, Profiling). Python holds the GIL while it allocates, so threads sharing
+two heaps seldom wait for each other.
 """
 from __future__ import annotations
 

@@ -256,7 +256,8 @@ class TakeFromOriginal(beam.DoFn):
 class AttachToOriginals(beam.PTransform):
     """(originals, dependent records) -> the dependent records with `take(original)` merged in;
     `original_id(record)` names a dependent record's original. Only what `take` gives of an
-    original is shuffled, not the whole record."""
+    original is shuffled, not the whole record; in batch only for the originals a dependent names
+    (every dependent is known first): exact copies name a few percent of the articles."""
 
     def __init__(self, take: Callable[[dict], dict], original_id: Callable[[dict], str], horizon: Duration):
         super().__init__()
@@ -277,6 +278,10 @@ class AttachToOriginals(beam.PTransform):
     def expand(self, pcolls):
         originals, dependents = pcolls
         original_id, take = self._original_id, self._take
+        if not is_streaming(originals):
+            named = dependents | "NamedOriginals" >> beam.Map(lambda r: (original_id(r), None))
+            originals = originals | "OnlyNamed" >> beam.Filter(lambda a, named: a["id"] in named,
+                                                               beam.pvalue.AsDict(named))
         return (
             (
                 originals | "KeyOriginals" >> beam.Map(lambda a: (a["id"], ("original", take(a)))),
