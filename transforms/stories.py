@@ -413,17 +413,17 @@ def assign_settled(index: StoryIndex, batch: Iterable[tuple[int, StoryFeatures]]
 
 def assign_by_settle_time(packed: Iterable[bytes], params: StoryParams,
                           horizon: Duration) -> Iterator[tuple[str, tuple[str, int]]]:
-    """Packed (features, event time, settle time) of all of a language's articles in a batch run ->
-    (article id, (story id, settle time)), decided as `AssignStoryState`'s settle timer decides
+    """Packed (settle time, event time, rank, id, packed features) of all of a language's articles
+    in a batch run -> (article id, (story id, settle time)), decided as `AssignStoryState`'s settle timer decides
     them: the articles due at each settle time together, earliest time first. Through state,
     every firing would read and rewrite all articles still pending: quadratic in a dated archive,
     where nearly every article has a settle time of its own. Features stay packed until their
     turn and are decoded on each walk (`_Unpacked`): decoded, 10,000 BBC articles' features take
-    120 MB, packed 33 MB."""
+    120 MB, packed 33 MB; what orders them is packed beside them, so sorting decodes none."""
     due: dict[int, list[tuple[tuple, str, int, bytes]]] = defaultdict(list)
     for value in packed:
-        features, event_us, at_us = unpack(value)
-        due[at_us].append((features.rank, features.id, event_us, value))
+        at_us, event_us, rank, article_id, features = unpack(value)
+        due[at_us].append((rank, article_id, event_us, features))
     index = StoryIndex(params)
     for at_us in sorted(due):
         batch = sorted(due.pop(at_us), key=lambda entry: entry[0])
@@ -440,8 +440,8 @@ class _Unpacked:
         self._entries = entries
 
     def __iter__(self) -> Iterator[tuple[int, StoryFeatures]]:
-        for _, _, event_us, value in self._entries:
-            yield event_us, unpack(value)[0]
+        for _, _, event_us, features in self._entries:
+            yield event_us, unpack(features)
 
 
 class CollectStoryState(beam.DoFn):
@@ -505,7 +505,9 @@ class AssignStories(beam.PTransform):
                     | "Cluster" >> StatefulStage(AssignStoryState(params, settle, horizon)))
 
         def features_at(article: dict, ts=beam.DoFn.TimestampParam) -> tuple:
-            return _language(article), pack((story_features(article), ts.micros, settle_time(article, ts, settle).micros))
+            features = story_features(article)
+            return _language(article), pack((settle_time(article, ts, settle).micros, ts.micros, features.rank,
+                                             features.id, pack(features)))
 
         assigned = (articles
                     | "Features" >> beam.Map(features_at)

@@ -313,7 +313,7 @@ class WatchlistRule(PerRecordRule):
     def observe(self, article: dict, events: list[dict]) -> Iterator[Observation]:
         spellings = [name for _, _, names in entity_names(article) for name in names]
         spellings += [name for field_name in ("persons", "orgs", "places") for name in article.get(field_name) or []]
-        mentioned = token_forms(spellings)
+        mentioned = token_forms(spellings) if self._watched else frozenset()
         found = [canonical for canonical, watched in self._watched if names_match(watched, mentioned)]
         text = f"{article.get('title') or ''}\n{article.get('text') or ''}"
         found += [word for word, pattern in self._keywords if pattern.search(text)]
