@@ -27,7 +27,7 @@ def _configure_logging() -> None:
     logging.getLogger("elastic_transport").setLevel(logging.ERROR)
 
 
-from newsmon.pipelines.heaps import limit_malloc_arenas  # noqa: E402
+from newsmon.transforms.heaps import limit_malloc_arenas  # noqa: E402
 from newsmon.transforms.secrets import RedactingFilter, redact, secret_values  # noqa: E402
 
 _REDACTION = RedactingFilter()

@@ -1,4 +1,4 @@
-"""The malloc heap limit of newsmon's processes (`pipelines.heaps`)."""
+"""The malloc heaps of newsmon's processes (`transforms.heaps`): few of them, and freed memory given back."""
 from __future__ import annotations
 
 import os
@@ -8,18 +8,22 @@ import sys
 
 import pytest
 
-from newsmon.pipelines.heaps import ARENAS, ARENAS_VARIABLE, limit_malloc_arenas
+from newsmon.transforms.heaps import ARENAS, ARENAS_VARIABLE, limit_malloc_arenas
+
+GLIBC = platform.libc_ver()[0] == "glibc"
 
 # Six long-lived threads take turns: each allocates 40 MB in 2 kB blocks and frees all but one
 # block in fifty, as a stage on a pool thread leaves a few records behind. Prints the growth of
 # the process's resident memory in MB.
-THREADS_TAKING_TURNS = """
-import sys, threading
-from newsmon.pipelines.heaps import limit_malloc_arenas
+RSS_MB = """
 def rss_mb():
     for line in open("/proc/self/status"):
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) // 1024
+"""
+THREADS_TAKING_TURNS = RSS_MB + """
+import sys, threading
+from newsmon.transforms.heaps import limit_malloc_arenas
 if sys.argv[1] == "limit":
     limit_malloc_arenas()
 kept, turns, done = [], [threading.Event() for _ in range(6)], [threading.Event() for _ in range(6)]
@@ -49,17 +53,72 @@ def test_worker_processes_inherit_the_limit_unless_the_user_set_one():
     assert users == {ARENAS_VARIABLE: "4"}
 
 
-def growth_mb(mode: str) -> int:
+# A batch of 200 MB in 4 kB blocks (malloc's, not Python's small-object allocator) freed but for one
+# block in fifty, as the model stage's arrays are freed around records that stay. Prints the MB the
+# process gave back to the system after the batch was freed.
+HOLES_IN_THE_HEAP = RSS_MB + """
+import sys
+from newsmon.transforms.heaps import release_free_memory
+blocks = [bytes(4000) for _ in range(50000)]
+kept = blocks[::50]
+del blocks
+freed = rss_mb()
+if sys.argv[1] == "release":
+    release_free_memory()
+print(freed - rss_mb())
+"""
+
+# Buffers of 2 MB, each followed by a small block that stays, freed after glibc saw a 20 MB block
+# freed (which raises the size from which it maps blocks to 20 MB). Prints the MB given back.
+BUFFERS_BETWEEN_RECORDS = RSS_MB + """
+import sys
+from newsmon.transforms.heaps import map_large_blocks
+if sys.argv[1] == "map":
+    map_large_blocks()
+big = b"x" * 20_000_000
+del big
+buffers, kept = [], []
+for _ in range(50):
+    buffers.append(b"x" * 2_000_000)
+    kept.append(bytes(600))
+held = rss_mb()
+del buffers
+print(held - rss_mb())
+"""
+
+
+def run_mb(script: str, mode: str) -> int:
     env = {k: v for k, v in os.environ.items() if k != ARENAS_VARIABLE}
-    done = subprocess.run([sys.executable, "-c", THREADS_TAKING_TURNS, mode], env=env, capture_output=True,
+    done = subprocess.run([sys.executable, "-c", script, mode], env=env, capture_output=True,
                           text=True, timeout=120, check=True)
     return int(done.stdout.strip())
 
 
-@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="the heap limit is glibc's")
+def growth_mb(mode: str) -> int:
+    return run_mb(THREADS_TAKING_TURNS, mode)
+
+
+@pytest.mark.skipif(not GLIBC, reason="the heap limit is glibc's")
 def test_memory_freed_on_one_thread_is_reused_by_the_next():
     unlimited, limited = growth_mb("none"), growth_mb("limit")
     # Unlimited, each thread's heap keeps its pages (about 6 x 40 MB); limited, the next thread
     # reuses them.
     assert unlimited > 150
     assert limited < unlimited / 2
+
+
+@pytest.mark.skipif(not GLIBC, reason="malloc_trim is glibc's")
+def test_freed_holes_in_the_heap_go_back_to_the_system():
+    kept, released = run_mb(HOLES_IN_THE_HEAP, "keep"), run_mb(HOLES_IN_THE_HEAP, "release")
+    # Freed blocks between kept ones stay resident until released; released, the free pages
+    # between the kept blocks (about 190 MB) go back.
+    assert kept < 20
+    assert released > 150
+
+
+@pytest.mark.skipif(not GLIBC, reason="the mapping threshold is glibc's")
+def test_large_blocks_mapped_go_back_to_the_system_when_freed():
+    heaped, mapped = run_mb(BUFFERS_BETWEEN_RECORDS, "heap"), run_mb(BUFFERS_BETWEEN_RECORDS, "map")
+    # On the heap, freed buffers between kept records stay resident; mapped, all 100 MB (95 MiB) go back.
+    assert heaped < 20
+    assert mapped > 80

@@ -18,6 +18,7 @@ from newsmon.transforms import records
 from newsmon.transforms.entities import resolve_entities, resolver_for
 from newsmon.transforms.eventtime import at_event_time, is_streaming, stamp
 from newsmon.transforms.events import EventOptions, extract_events
+from newsmon.transforms.heaps import release_free_memory
 from newsmon.transforms.settings import Settings
 
 if TYPE_CHECKING:
@@ -113,6 +114,11 @@ class AnalyseArticles(beam.DoFn):
             for event in extract_events(article, doc, mentions, options):
                 yield beam.pvalue.TaggedOutput(records.EVENTS, at_event_time(event, article))
             yield at_event_time(article, article)
+
+    def finish_bundle(self) -> None:
+        # The stage's batches leave their freed memory in holes of the heap, which later stages
+        # of a batch run, lighter, would keep resident (`transforms.heaps`).
+        release_free_memory()
 
     def get_allowed_timestamp_skew(self) -> Duration:
         # `BatchElements` emits batches at the end of the window; each article and its events go
