@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ctypes
 import os
-from typing import Callable, MutableMapping
+from typing import MutableMapping
 
 # Heaps per process; glibc reads the variable when a process starts (the worker processes).
 ARENAS = 2
@@ -35,16 +35,13 @@ _M_MMAP_THRESHOLD = -3
 MAPPED_BLOCK_BYTES = 1 << 20
 
 
-def _glibc_function(name: str) -> Callable[..., int] | None:
-    """The C library's function `name`, or None where it has none (macOS, musl)."""
-    try:
-        return getattr(ctypes.CDLL(None), name)
-    except (OSError, AttributeError):
-        return None
-
-
-_MALLOPT = _glibc_function("mallopt")
-_MALLOC_TRIM = _glibc_function("malloc_trim")
+try:
+    _C_LIBRARY: ctypes.CDLL | None = ctypes.CDLL(None)
+except OSError:
+    _C_LIBRARY = None
+# glibc's functions; None where the C library has none (macOS, musl).
+_MALLOPT = getattr(_C_LIBRARY, "mallopt", None)
+_MALLOC_TRIM = getattr(_C_LIBRARY, "malloc_trim", None)
 
 
 def limit_malloc_arenas(environ: MutableMapping[str, str] = os.environ) -> None:
