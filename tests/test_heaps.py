@@ -12,15 +12,16 @@ from newsmon.transforms.heaps import ARENAS, ARENAS_VARIABLE, limit_malloc_arena
 
 GLIBC = platform.libc_ver()[0] == "glibc"
 
-# Six long-lived threads take turns: each allocates 40 MB in 2 kB blocks and frees all but one
-# block in fifty, as a stage on a pool thread leaves a few records behind. Prints the growth of
-# the process's resident memory in MB.
+# The process's resident memory in MB, for the scripts below.
 RSS_MB = """
 def rss_mb():
     for line in open("/proc/self/status"):
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) // 1024
 """
+# Six long-lived threads take turns: each allocates 40 MB in 2 kB blocks and frees all but one
+# block in fifty, as a stage on a pool thread leaves a few records behind. Prints the growth of
+# the process's resident memory in MB.
 THREADS_TAKING_TURNS = RSS_MB + """
 import sys, threading
 from newsmon.transforms.heaps import limit_malloc_arenas
@@ -94,13 +95,9 @@ def run_mb(script: str, mode: str) -> int:
     return int(done.stdout.strip())
 
 
-def growth_mb(mode: str) -> int:
-    return run_mb(THREADS_TAKING_TURNS, mode)
-
-
 @pytest.mark.skipif(not GLIBC, reason="the heap limit is glibc's")
 def test_memory_freed_on_one_thread_is_reused_by_the_next():
-    unlimited, limited = growth_mb("none"), growth_mb("limit")
+    unlimited, limited = run_mb(THREADS_TAKING_TURNS, "none"), run_mb(THREADS_TAKING_TURNS, "limit")
     # Unlimited, each thread's heap keeps its pages (about 6 x 40 MB); limited, the next thread
     # reuses them.
     assert unlimited > 150
@@ -119,6 +116,7 @@ def test_freed_holes_in_the_heap_go_back_to_the_system():
 @pytest.mark.skipif(not GLIBC, reason="the mapping threshold is glibc's")
 def test_large_blocks_mapped_go_back_to_the_system_when_freed():
     heaped, mapped = run_mb(BUFFERS_BETWEEN_RECORDS, "heap"), run_mb(BUFFERS_BETWEEN_RECORDS, "map")
-    # On the heap, freed buffers between kept records stay resident; mapped, all 100 MB (95 MiB) go back.
+    # On the heap, freed buffers between kept records stay resident; mapped, all 100 MB
+    # (95 MiB) go back.
     assert heaped < 20
     assert mapped > 80

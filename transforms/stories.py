@@ -414,8 +414,8 @@ def assign_settled(index: StoryIndex, batch: Iterable[tuple[int, StoryFeatures]]
 def assign_by_settle_time(packed: Iterable[bytes], params: StoryParams,
                           horizon: Duration) -> Iterator[tuple[str, tuple[str, int]]]:
     """Packed (settle time, event time, rank, id, packed features) of all of a language's articles
-    in a batch run -> (article id, (story id, settle time)), decided as `AssignStoryState`'s settle timer decides
-    them: the articles due at each settle time together, earliest time first. Through state,
+    in a batch run -> (article id, (story id, settle time)), decided as `AssignStoryState`'s settle
+    timer decides them: the articles due at each settle time together, earliest time first. Through state,
     every firing would read and rewrite all articles still pending: quadratic in a dated archive,
     where nearly every article has a settle time of its own. Features stay packed until their
     turn and are decoded on each walk (`_Unpacked`): decoded, 10,000 BBC articles' features take

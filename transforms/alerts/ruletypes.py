@@ -310,10 +310,15 @@ class WatchlistRule(PerRecordRule):
         self._keywords = [(word, re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE))
                           for word in rule.options.get("keywords", ())]
 
-    def observe(self, article: dict, events: list[dict]) -> Iterator[Observation]:
+    @staticmethod
+    def _spellings(article: dict) -> list[str]:
+        """Every spelling of every name the article mentions (entities, and the name fields)."""
         spellings = [name for _, _, names in entity_names(article) for name in names]
-        spellings += [name for field_name in ("persons", "orgs", "places") for name in article.get(field_name) or []]
-        mentioned = token_forms(spellings) if self._watched else frozenset()
+        return spellings + [name for field_name in ("persons", "orgs", "places") for name in article.get(field_name) or []]
+
+    def observe(self, article: dict, events: list[dict]) -> Iterator[Observation]:
+        # Keyword-only rules (no watched entity) neither gather nor fold the article's names.
+        mentioned = token_forms(self._spellings(article)) if self._watched else frozenset()
         found = [canonical for canonical, watched in self._watched if names_match(watched, mentioned)]
         text = f"{article.get('title') or ''}\n{article.get('text') or ''}"
         found += [word for word, pattern in self._keywords if pattern.search(text)]
