@@ -1,9 +1,12 @@
 """The catalog from packaged data and the curated tables; the tables' validation errors."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
-from newsmon.transforms.entities.gazetteer import build_catalog
+from newsmon.transforms.entities.gazetteer import build_catalog, load_catalog
 from newsmon.transforms.entities.tables import (
     ALIASES_FILE, DEMONYMS_FILE, PLACES_FILE, load_demonyms, load_people_and_orgs, load_places, read_config,
 )
@@ -13,6 +16,23 @@ from newsmon.transforms.settings import ConfigError, load_settings
 @pytest.fixture(scope="module")
 def catalog():
     return build_catalog(15000, 1000000)
+
+
+# Prints the MB a fresh process holds once it has the catalog, built there (`build_catalog`) or
+# built in a child and unpickled (`load_catalog`).
+CATALOG_HELD = """
+import sys
+from newsmon.transforms.entities import gazetteer
+
+def rss_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) // 1024
+
+start = rss_mb()
+catalog = getattr(gazetteer, sys.argv[1])(15000, 1000000)
+print(rss_mb() - start)
+"""
 
 
 def best(catalog, name: str):
@@ -144,3 +164,18 @@ def test_settings_check_the_city_population(tmp_path):
         load_settings(config)
     config.write_text("entities:\n  min_city_population: 5000\n", encoding="utf-8")
     assert load_settings(config).get("entities.min_city_population") == 5000
+
+
+def test_loaded_catalog_is_the_built_one(catalog):
+    loaded = load_catalog(15000, 1000000)
+    assert loaded is not catalog
+    assert (loaded.by_key, loaded.weak_by_key) == (catalog.by_key, catalog.weak_by_key)
+    assert (loaded.by_id, loaded.match_forms) == (catalog.by_id, catalog.match_forms)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_loading_leaves_the_building_garbage_in_the_child():
+    held = {how: int(subprocess.run([sys.executable, "-c", CATALOG_HELD, how], capture_output=True, text=True,
+                                    timeout=120, check=True).stdout)
+            for how in ("build_catalog", "load_catalog")}
+    assert held["load_catalog"] < held["build_catalog"] - 30, held

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from newsmon.transforms.entities.gazetteer import build_catalog
+from newsmon.transforms.entities.gazetteer import load_catalog
 from newsmon.transforms.entities.mention import Mention
 from newsmon.transforms.entities.output import enrich
 from newsmon.transforms.entities.resolve import EntityResolver
@@ -31,7 +31,7 @@ def resolver_for(vocab: Vocab, min_city_population: int = MIN_CITY_POPULATION,
     cities from `min_city_population` are known, from `match_city_population` also searched for."""
     known = _RESOLVERS.get(id(vocab))
     if known is None or known[0] is not vocab:
-        catalog = build_catalog(min_city_population, match_city_population)
+        catalog = load_catalog(min_city_population, match_city_population)
         known = _RESOLVERS[id(vocab)] = (vocab, EntityResolver(vocab, catalog))
     return known[1]
 

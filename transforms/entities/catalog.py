@@ -17,7 +17,7 @@ BIG_CITY = 500_000
 PLACE_KINDS = frozenset({"place", "country", "region", "city"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A canonical entity; places carry coordinates, demonyms the country they name."""
 
