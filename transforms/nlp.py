@@ -18,7 +18,7 @@ from newsmon.transforms import records
 from newsmon.transforms.entities import resolve_entities, resolver_for
 from newsmon.transforms.eventtime import at_event_time, is_streaming, stamp
 from newsmon.transforms.events import EventOptions, extract_events
-from newsmon.transforms.heaps import release_free_memory
+from newsmon.transforms.heaps import large_blocks_on_heap, map_large_blocks, release_free_memory
 from newsmon.transforms.settings import Settings
 
 if TYPE_CHECKING:
@@ -95,6 +95,7 @@ class AnalyseArticles(beam.DoFn):
         self._lock: threading.Lock | None = None
 
     def setup(self) -> None:
+        map_large_blocks()
         self._nlp, self._lock = shared_model(self._settings.get("nlp.model"))
         resolver_for(
             self._nlp.vocab,
@@ -107,7 +108,7 @@ class AnalyseArticles(beam.DoFn):
         options = EventOptions(min_confidence=self._settings.get("events.min_confidence"),
                                max_per_paragraph=self._settings.get("events.max_per_paragraph"))
         texts = (nlp_text(article, max_chars) for article in batch)
-        with self._lock:
+        with self._lock, large_blocks_on_heap():
             analysed = [(article, doc, resolve_entities(article, doc))
                         for article, doc in zip(batch, self._nlp.pipe(texts, batch_size=len(batch) or 1))]
         for article, doc, mentions in analysed:
