@@ -3,8 +3,9 @@
 Run: `.venv/bin/python -m benchmarks.entity_setup [--repeat 3]`. In a fresh process, times
 loading the spaCy model (the baseline every worker pays anyway) and `resolver_for` on its vocab
 (the catalog built in a child process and unpickled, the PhraseMatcher), then rebuilds the
-catalog in this process `--repeat` times more (warm imports and data files). Prints wall and CPU seconds and the first build's ratio to the
-model load; CPU seconds move less than wall seconds when other jobs share the machine.
+catalog in this process `--repeat` times more (warm imports and data files). Prints wall and
+CPU seconds and the first build's ratio to the model load; CPU seconds move less than wall
+seconds when other jobs share the machine.
 """
 from __future__ import annotations
 

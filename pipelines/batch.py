@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import apache_beam as beam
-from apache_beam.options.pipeline_options import DirectOptions, PipelineOptions
+from apache_beam.options.pipeline_options import PipelineOptions
 
 from newsmon.pipelines.analysis import UNDELIVERED, AnalyseNews, records_to_write
 from newsmon.pipelines.runner import direct_runner_args
@@ -13,7 +13,6 @@ from newsmon.transforms.alerts import RuleSet
 from newsmon.transforms.es_connection import EsSettings
 from newsmon.transforms.enrich import EXACT_COPIES, ORIGINALS
 from newsmon.transforms.es_spool import spool_dir
-from newsmon.transforms.heaps import map_large_blocks
 from newsmon.transforms.readers import read_input
 from newsmon.transforms.settings import Settings
 from newsmon.transforms.sinks import WriteJsonl, WriteSummary
@@ -96,9 +95,5 @@ def build(pipeline: beam.Pipeline, run: RunOptions) -> None:
 
 
 def run_pipeline(run: RunOptions) -> None:
-    options = beam_options(run)
-    if options.view_as(DirectOptions).direct_running_mode == "multi_processing":
-        # This process then only holds the data between stages (`transforms.heaps`).
-        map_large_blocks()
-    with beam.Pipeline(options=options) as pipeline:
+    with beam.Pipeline(options=beam_options(run)) as pipeline:
         build(pipeline, run)

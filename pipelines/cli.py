@@ -27,7 +27,7 @@ def _configure_logging() -> None:
     logging.getLogger("elastic_transport").setLevel(logging.ERROR)
 
 
-from newsmon.transforms.heaps import limit_malloc_arenas  # noqa: E402
+from newsmon.transforms.heaps import limit_malloc_arenas, map_large_blocks  # noqa: E402
 from newsmon.transforms.secrets import RedactingFilter, redact, secret_values  # noqa: E402
 
 _REDACTION = RedactingFilter()
@@ -79,6 +79,7 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     # Before the command's module is imported and Beam or gRPC start their threads.
     limit_malloc_arenas()
+    map_large_blocks()
     arguments = sys.argv[1:] if argv is None else argv
     args = build_parser(arguments).parse_args(arguments)
     _REDACTION.secrets = secret_values(os.environ, arguments)

@@ -14,7 +14,7 @@ freed between blocks still in use stays resident:
   its heap (795 MB resident; 611 MB after `malloc_trim`): `release_free_memory`, at the end of
   the model stage, hands such pages back before the lighter stages that follow;
 - Beam moves the data between stages in buffers of up to 10 MB (the runner holds them, a worker
-  encodes and decodes them), and glibc raises the size from which a block gets a mapping of its
+  encodes and decodes them; `newsmon`'s entry point and the model stage's set-up map them), and glibc raises the size from which a block gets a mapping of its
   own as such blocks are freed (up to 32 MB), after which they too are carved from the heap and
   leave holes there: `map_large_blocks` keeps blocks from 1 MB on in mappings of their own, given
   back when freed. The model's arrays are the exception: allocated and freed for every batch,
