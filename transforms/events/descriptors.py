@@ -10,23 +10,21 @@ if TYPE_CHECKING:
     from spacy.tokens import Span
 
 
-def _lemmas(sent: Span) -> list[str]:
-    return [t.lemma_.lower() for t in sent if t.text not in ("-", "–")] + [""]
+_SKIPPED = ("-", "\u2013")
 
 
-def _contains(lemmas: list[str], texts: list[str], phrase: Phrase) -> bool:
-    size = len(phrase)
-    for start in range(len(lemmas) - size):
-        window = tuple(lemmas[start:start + size])
-        if window == phrase or tuple(texts[start:start + size]) == phrase:
-            return True
-    return False
+def _word_runs(sent: Span, sizes: set[int]) -> set[Phrase]:
+    """Every run of `sizes` consecutive words of the sentence, once as lemmas and once as lower-case
+    text (hyphens and dashes skipped), so that each cue phrase is one set lookup."""
+    words = [t for t in sent if t.text not in _SKIPPED]
+    spellings = ([t.lemma_.lower() for t in words], [t.lower_ for t in words])
+    return {tuple(seq[start:start + size]) for seq in spellings for size in sizes
+            for start in range(len(seq) - size + 1)}
 
 
 def _matching(sent: Span, table: dict[str, list[Phrase]]) -> list[str]:
-    lemmas = _lemmas(sent)
-    texts = [t.lower_ for t in sent if t.text not in ("-", "–")] + [""]
-    return [name for name, phrases in table.items() if any(_contains(lemmas, texts, p) for p in phrases)]
+    runs = _word_runs(sent, {len(p) for phrases in table.values() for p in phrases})
+    return [name for name, phrases in table.items() if any(p in runs for p in phrases)]
 
 
 def event_mode(sent: Span, category: str, lexicon: Lexicon) -> str | None:
