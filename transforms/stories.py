@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 import apache_beam as beam
+import numpy as np
 from apache_beam.coders import PickleCoder
 from apache_beam.transforms.timeutil import TimeDomain
 from apache_beam.transforms.window import TimestampedValue
@@ -99,6 +100,14 @@ class Story:
     last_date: str | None = None
     last_event_us: int = 0
     members: set[str] = field(default_factory=set)
+    # L2 norms of centroid and entities, kept with them: every score divides by them.
+    centroid_norm: float = 0.0
+    entities_norm: float = 0.0
+
+    def __setstate__(self, state: dict) -> None:
+        """Norms are recomputed, so state pickled before they were kept still scores right."""
+        self.__dict__.update(state)
+        self.centroid_norm, self.entities_norm = _norm(self.centroid), _norm(self.entities)
 
     def gap_days(self, published: str | None) -> float:
         """Days from `published` to the story's dated span (0 inside it or when unknown)."""
@@ -113,6 +122,7 @@ class Story:
         self.members.add(article_id)
         self.centroid = _summed(self.centroid, vector)
         self.entities = _summed(self.entities, entities)
+        self.centroid_norm, self.entities_norm = _norm(self.centroid), _norm(self.entities)
         if published:
             day = published[:10]
             self.first_date = min(self.first_date or day, day)
@@ -129,42 +139,79 @@ def _normalised(vector: dict[str, float]) -> dict[str, float]:
     return {t: w / norm for t, w in vector.items() if w > 0}
 
 
-def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+def cosine(a: dict[str, float], b: dict[str, float], norms: float) -> float:
+    """`norms`: the product of both vectors' L2 norms, which callers keep rather than recompute."""
     if len(a) > len(b):
         a, b = b, a
     dot = sum(w * b.get(t, 0.0) for t, w in a.items())
-    norm = _norm(a) * _norm(b)
-    return dot / norm if norm else 0.0
+    return dot / norms if norms else 0.0
+
+
+class _Holders:
+    """The open stories holding one term, as parallel arrays of story slot and the term's weight
+    in the story's L2-normalised vector, so that a query adds a whole list up in one numpy
+    operation; `at` is each slot's position, for updates."""
+
+    __slots__ = ("slots", "weights", "at")
+
+    def __init__(self) -> None:
+        self.slots = np.empty(4, dtype=np.intp)
+        self.weights = np.empty(4)
+        self.at: dict[int, int] = {}
+
+    def put(self, slot: int, weight: float) -> None:
+        position = self.at.setdefault(slot, len(self.at))
+        if position == len(self.slots):
+            self.slots = np.resize(self.slots, 2 * position)
+            self.weights = np.resize(self.weights, 2 * position)
+        self.slots[position] = slot
+        self.weights[position] = weight
+
+    def remove(self, slot: int) -> None:
+        """The last entry moves into the freed position."""
+        position = self.at.pop(slot)
+        last = len(self.at)
+        if position != last:
+            moved = int(self.slots[last])
+            self.slots[position], self.weights[position] = moved, self.weights[last]
+            self.at[moved] = position
+
+    def add_to(self, sums: np.ndarray, value: float) -> None:
+        """sums[slot] += value * weight for every story holding the term."""
+        count = len(self.at)
+        sums[self.slots[:count]] += value * self.weights[:count]
 
 
 class _Postings:
-    """Term -> {story id: the term's weight in the story's L2-normalised vector}: the inverted
-    index that finds the open stories sharing a term with an article without visiting the rest."""
+    """Term -> its `_Holders`: the inverted index that finds the open stories sharing a term with
+    an article without visiting the rest."""
 
     def __init__(self) -> None:
-        self.by_term: dict[str, dict[str, float]] = {}
+        self.by_term: dict[str, _Holders] = {}
 
-    def put(self, story_id: str, old: dict[str, float], new: dict[str, float]) -> None:
-        """The story's vector went from `old` to `new` (raw weights; stored normalised)."""
-        self.remove(story_id, [term for term in old if term not in new])
-        norm = _norm(new) or 1.0
+    def put(self, slot: int, old: dict[str, float], new: dict[str, float], norm: float) -> None:
+        """The story's vector went from `old` to `new` (raw weights, L2 norm `norm`; stored normalised)."""
+        self.remove(slot, [term for term in old if term not in new])
+        norm = norm or 1.0
         for term, weight in new.items():
-            self.by_term.setdefault(term, {})[story_id] = weight / norm
+            holders = self.by_term.get(term)
+            if holders is None:
+                holders = self.by_term[term] = _Holders()
+            holders.put(slot, weight / norm)
 
-    def remove(self, story_id: str, terms: Iterable[str]) -> None:
+    def remove(self, slot: int, terms: Iterable[str]) -> None:
         for term in terms:
             holders = self.by_term[term]
-            del holders[story_id]
-            if not holders:
+            holders.remove(slot)
+            if not holders.at:
                 del self.by_term[term]
 
 
 # Candidate estimates and `cosine` sum in different orders; this margin keeps any story whose
 # exact score could reach the threshold a candidate whatever either rounds.
 _ROUNDING_MARGIN = 1e-9
-# Skipped postings may add at most this share of the threshold to a score (measured on 1,500
-# generated articles: 0.3 and 0.75 cost more per article, 0.9 seven times more).
-_SKIPPED_SHARE = 0.5
+# StoryIndex attributes rebuilt from the stories on unpickling.
+_DERIVED = ("_postings", "_created", "_serial", "_slot", "_story_at", "_free_slots")
 
 
 class StoryIndex:
@@ -173,12 +220,12 @@ class StoryIndex:
 
     An article's score against a story is a weighted sum, over the terms and entities both hold,
     of article weight times story weight (both vectors normalised), so a story sharing nothing
-    scores 0. `candidates` walks the postings of the article's terms and entities, except those
-    of the common terms whose part of any score is provably small (Cauchy-Schwarz), and keeps
-    the stories whose score can still reach the threshold; `assign` scores those exactly as a
-    scan of every open story would, in creation order (ties to the later story, as the scan),
-    so the result is the scan's while the work per article is a few postings, not every story.
-    The index derives from the stories: it is rebuilt on unpickling, not kept in Beam state."""
+    scores 0. `candidates` adds up the postings of the article's terms and entities per story
+    slot (a story's place in numpy arrays) and keeps the stories whose sum reaches the
+    threshold; `assign` scores those exactly as a scan of every open story would, in creation
+    order (ties to the later story, as the scan), so the result is the scan's while the work per
+    article is a few array operations, not a score per story. The index derives from the
+    stories: it is rebuilt on unpickling, not kept in Beam state."""
 
     def __init__(self, params: StoryParams):
         self.params = params
@@ -192,22 +239,32 @@ class StoryIndex:
         self._postings = (_Postings(), _Postings())
         self._created: dict[str, int] = {}
         self._serial = 0
+        self._slot: dict[str, int] = {}
+        self._story_at: list[str] = []
+        self._free_slots: list[int] = []
         for story in self.stories.values():
             self._index(story, {}, {})
 
     def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k not in ("_postings", "_created", "_serial")}
+        return {k: v for k, v in self.__dict__.items() if k not in _DERIVED}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self._build_postings()
 
     def _index(self, story: Story, old_centroid: dict[str, float], old_entities: dict[str, float]) -> None:
-        self._postings[0].put(story.story_id, old_centroid, story.centroid)
-        self._postings[1].put(story.story_id, old_entities, story.entities)
         if story.story_id not in self._created:
             self._created[story.story_id] = self._serial
             self._serial += 1
+            if self._free_slots:
+                self._story_at[self._free_slots[-1]] = story.story_id
+                self._slot[story.story_id] = self._free_slots.pop()
+            else:
+                self._slot[story.story_id] = len(self._story_at)
+                self._story_at.append(story.story_id)
+        slot = self._slot[story.story_id]
+        self._postings[0].put(slot, old_centroid, story.centroid, story.centroid_norm)
+        self._postings[1].put(slot, old_entities, story.entities, story.entities_norm)
 
     def observe(self, articles: Iterable[StoryFeatures]) -> None:
         """Count document frequencies first, so a batch's weights do not depend on its order."""
@@ -225,42 +282,25 @@ class StoryIndex:
         entities = {e: self._idf(e) for e in article.entities}
         return _normalised(text), _normalised(entities)
 
-    def score(self, story: Story, text: dict[str, float], entities: dict[str, float]) -> float:
+    def score(self, story: Story, text: dict[str, float], entities: dict[str, float],
+              norms: tuple[float, float]) -> float:
+        """`norms`: those of `text` and `entities`, computed once per article."""
         weight = self.params.entity_weight
-        return (1 - weight) * cosine(text, story.centroid) + weight * cosine(entities, story.entities)
+        return ((1 - weight) * cosine(text, story.centroid, norms[0] * story.centroid_norm)
+                + weight * cosine(entities, story.entities, norms[1] * story.entities_norm))
 
     def candidates(self, text: dict[str, float], entities: dict[str, float]) -> list[Story]:
-        """The open stories whose score may reach the threshold, in creation order.
-
-        Postings are skipped cheapest first (long list, small article weight) while the skipped
-        terms' share of any story's score, at most the norm of their article weights per vector,
-        stays under `_SKIPPED_SHARE` of the threshold: a story found only there cannot reach it,
-        and a story found elsewhere stays a candidate if its summed score plus that share can."""
+        """The open stories whose score reaches the threshold (give or take rounding), in creation order."""
         weight = self.params.entity_weight
-        floor = self.params.threshold * (1 - _ROUNDING_MARGIN) - _ROUNDING_MARGIN
-        items = []
-        for part, (vector, scale) in enumerate(((text, 1 - weight), (entities, weight))):
+        sums = np.zeros(len(self._story_at))
+        for postings, vector, scale in ((self._postings[0], text, 1 - weight), (self._postings[1], entities, weight)):
             scale /= _norm(vector) or 1.0
             for term, value in vector.items():
-                holders = self._postings[part].by_term.get(term)
+                holders = postings.by_term.get(term)
                 if holders:
-                    items.append(((scale * value) ** 2 / len(holders), scale * value, holders, part))
-        items.sort(key=lambda item: item[0])
-        skipped, slack, walked = [0.0, 0.0], 0.0, 0
-        for walked, (_, value, _, part) in enumerate(items):
-            squares = list(skipped)
-            squares[part] += value * value
-            share = math.sqrt(squares[0]) + math.sqrt(squares[1])
-            if share > floor * _SKIPPED_SHARE:
-                break
-            skipped, slack = squares, share
-        else:
-            walked = len(items)
-        sums: dict[str, float] = defaultdict(float)
-        for _, value, holders, _ in items[walked:]:
-            for story_id, held in holders.items():
-                sums[story_id] += value * held
-        found = [story_id for story_id, value in sums.items() if value + slack >= floor]
+                    holders.add_to(sums, scale * value)
+        floor = self.params.threshold * (1 - _ROUNDING_MARGIN) - _ROUNDING_MARGIN
+        found = [self._story_at[slot] for slot in np.flatnonzero(sums >= floor)]
         return [self.stories[story_id] for story_id in sorted(found, key=self._created.__getitem__)]
 
     def best_match(self, stories: Iterable[Story], text: dict[str, float], entities: dict[str, float],
@@ -268,10 +308,11 @@ class StoryIndex:
         """The highest-scoring of `stories` within the window and at the threshold (on a tie the
         later one), or None."""
         best, best_score = None, self.params.threshold
+        norms = (_norm(text), _norm(entities))
         for story in stories:
             if story.gap_days(published) > self.params.window_days:
                 continue
-            score = self.score(story, text, entities)
+            score = self.score(story, text, entities, norms)
             if score >= best_score:
                 best, best_score = story, score
         return best
@@ -295,8 +336,10 @@ class StoryIndex:
         """Forget stories with no article since `before_us` (event time)."""
         for story_id in [s for s, story in self.stories.items() if story.last_event_us < before_us]:
             story = self.stories.pop(story_id)
-            self._postings[0].remove(story_id, story.centroid)
-            self._postings[1].remove(story_id, story.entities)
+            slot = self._slot.pop(story_id)
+            self._postings[0].remove(slot, story.centroid)
+            self._postings[1].remove(slot, story.entities)
+            self._free_slots.append(slot)
             del self._created[story_id]
             for member in story.members:
                 self.story_of.pop(member, None)
