@@ -44,7 +44,7 @@ setup(
         "trafilatura>=2.0,<3",
         "dateparser>=1.2,<2",
         "ftfy>=6.2,<7",
-        "py3langid>=0.3,<1",
+        "py3langid>=0.4,<1",
         "charset-normalizer>=3.3,<4",
         "defusedxml>=0.7,<1",
         "pyyaml>=6,<7",

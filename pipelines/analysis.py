@@ -12,7 +12,8 @@ from newsmon.transforms import records
 from newsmon.transforms.alerts import DetectAlerts, RuleSet
 from newsmon.transforms.alerts.deliver import DeliverAlerts
 from newsmon.transforms.enrich import ARTICLES, EVENTS, EXACT_COPIES, ORIGINALS, STORIES, EnrichArticles
-from newsmon.transforms.normalise import normalise_item
+from newsmon.transforms.eventtime import is_streaming
+from newsmon.transforms.normalise import NormaliseItems
 from newsmon.transforms.settings import Settings
 
 # Dead-letters of alerts whose delivery failed: written with the others, counted apart, since
@@ -39,7 +40,8 @@ class AnalyseNews(beam.PTransform):
             records.DEADLETTER, main="items")
         normalised = (
             parsed.items
-            | "Normalise" >> beam.Map(normalise_item, self._settings.get("limits.max_text_chars"))
+            | "Normalise" >> beam.ParDo(NormaliseItems(self._settings.get("limits.max_text_chars"),
+                                                      free_after_bundle=not is_streaming(items)))
             | "SplitNormaliseFailures" >> beam.Map(split_deadletter).with_outputs(records.DEADLETTER, main="articles")
         )
         deadletter = ((parsed[records.DEADLETTER], normalised[records.DEADLETTER])

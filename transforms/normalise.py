@@ -9,15 +9,18 @@ evidence (a caption dates an undated story; byline and credit name people of the
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterator
 
+import apache_beam as beam
 import ftfy
-import py3langid
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from newsmon.transforms import records
 from newsmon.transforms.boilerplate import default_boilerplate
 from newsmon.transforms.dates import date_with_inferred_year, parse_date
+from newsmon.transforms.heaps import release_free_memory
 from newsmon.transforms.readers import read_input
 from newsmon.transforms.readers.markup import plain_text
 from newsmon.transforms.settings import Settings
@@ -89,13 +92,19 @@ def derive_title(paragraphs: list[str]) -> str:
     return sentence[:_TITLE_MAX_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
+@functools.lru_cache(maxsize=1)
+def language_identifier() -> LanguageIdentifier:
+    """py3langid's model, loaded on first use (0.6 s; 74 MB resident until `cache_clear`)."""
+    return LanguageIdentifier.from_model_file(MODEL_FILE)
+
+
 def detect_language(text: str, declared: str | None = None) -> str | None:
     """ISO 639-1 code of the text; for text too short to tell, the language the input declared
     (a feed's `<language>pt-pt</language>` -> "pt"), else None."""
     if len(_LETTER.findall(text, 0, 1000)) < _LANGUAGE_MIN_LETTERS:
         code = (declared or "").strip().lower().replace("_", "-").split("-")[0]
         return code if _ISO_639_1.fullmatch(code) else None
-    language, _score = py3langid.classify(text[:_LANGUAGE_SAMPLE_CHARS])
+    language, _score = language_identifier().classify(text[:_LANGUAGE_SAMPLE_CHARS])
     return language
 
 
@@ -180,3 +189,22 @@ def read_articles(ref: str, settings: Settings) -> Iterator[dict]:
     give them, for evaluations and tests that work without Beam."""
     for item in read_input(ref, settings):
         yield item if records.is_deadletter(item) else normalise_item(item)
+
+
+class NormaliseItems(beam.DoFn):
+    """`normalise_item` over raw items. A batch run normalises each worker's share in one bundle
+    and nothing after needs the language identifier, so it is freed when a bundle ends: kept, it
+    stayed resident in both workers through the model stage, the run's memory peak. Streaming
+    bundles are small and many, so there it stays loaded."""
+
+    def __init__(self, max_text_chars: int | None, free_after_bundle: bool):
+        self._max_text_chars = max_text_chars
+        self._free_after_bundle = free_after_bundle
+
+    def process(self, item: dict) -> Iterator[dict]:
+        yield normalise_item(item, self._max_text_chars)
+
+    def finish_bundle(self) -> None:
+        if self._free_after_bundle:
+            language_identifier.cache_clear()
+            release_free_memory()
