@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
-__all__ = ["Mention", "EntityResolver", "resolve_entities", "resolver_for"]
+__all__ = ["Mention", "EntityResolver", "forget_resolvers", "resolve_entities", "resolver_for"]
 
 # Defaults of the `entities.*` settings in config/newsmon.yaml.
 MIN_CITY_POPULATION = 15000
@@ -34,6 +34,12 @@ def resolver_for(vocab: Vocab, min_city_population: int = MIN_CITY_POPULATION,
         catalog = load_catalog(min_city_population, match_city_population)
         known = _RESOLVERS[id(vocab)] = (vocab, EntityResolver(vocab, catalog))
     return known[1]
+
+
+def forget_resolvers() -> None:
+    """Drop the resolvers and the catalog behind them; `resolver_for` builds them again if asked."""
+    _RESOLVERS.clear()
+    load_catalog.cache_clear()
 
 
 def resolve_entities(article: dict, doc: Doc) -> list[Mention]:
