@@ -1,6 +1,6 @@
 """The spaCy stage: one model per worker, batched `nlp.pipe`, enrichment of article records.
 
-Follows the shape of Beam's RunInference: the model is loaded once in `DoFn.setup`, articles
+Follows the shape of Beam's RunInference: the model is loaded once per worker, articles
 arrive in small batches (so that work spreads over workers), and each batch goes through one
 `nlp.pipe` call. Only the components newsmon uses run; the rest are disabled at load time.
 spaCy itself is imported where the model is loaded: the process that only composes the pipeline

@@ -1,8 +1,8 @@
 """Entities analysts can trust: canonical names, right types, stable ids, places on the map.
 
 `resolve_entities(article, doc)` is the stage's entry point (see BRIEF "Interfaces"); the
-catalog and matcher behind it are built once per worker by `resolver_for` (call it in
-`DoFn.setup`) and reused for every document.
+catalog and matcher behind it are built once per worker by `resolver_for` (call it before the
+first document) and reused for every document.
 """
 from __future__ import annotations
 
