@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 _SKIPPED = ("-", "\u2013")
 
 
-def _word_runs(sent: Span, sizes: set[int]) -> set[Phrase]:
+def _word_runs(sent: Span, sizes: frozenset[int]) -> set[Phrase]:
     """Every run of `sizes` consecutive words of the sentence, once as lemmas and once as lower-case
     text (hyphens and dashes skipped), so that each cue phrase is one set lookup."""
     words = [t for t in sent if t.text not in _SKIPPED]
@@ -22,16 +22,13 @@ def _word_runs(sent: Span, sizes: set[int]) -> set[Phrase]:
             for start in range(len(seq) - size + 1)}
 
 
-def _matching(sent: Span, table: dict[str, list[Phrase]]) -> list[str]:
-    runs = _word_runs(sent, {len(p) for phrases in table.values() for p in phrases})
+def _matching(runs: set[Phrase], table: dict[str, list[Phrase]]) -> list[str]:
     return [name for name, phrases in table.items() if any(p in runs for p in phrases)]
 
 
-def event_mode(sent: Span, category: str, lexicon: Lexicon) -> str | None:
-    """The first mode of the category whose cue the sentence contains."""
-    modes = _matching(sent, lexicon.modes.get(category, {}))
-    return modes[0] if modes else None
-
-
-def event_context(sent: Span, lexicon: Lexicon) -> list[str]:
-    return _matching(sent, lexicon.contexts)
+def event_descriptors(sent: Span, category: str, lexicon: Lexicon) -> tuple[str | None, list[str]]:
+    """(mode, contexts): the first mode of the category whose cue the sentence contains, and every
+    context whose cue it contains."""
+    runs = _word_runs(sent, lexicon.cue_sizes)
+    modes = _matching(runs, lexicon.modes.get(category, {}))
+    return (modes[0] if modes else None), _matching(runs, lexicon.contexts)

@@ -17,7 +17,7 @@ from newsmon.transforms.events.arguments import MentionIndex, Party, event_parti
 from newsmon.transforms.events.demands import find_obligations
 from newsmon.transforms.events.casualties import Casualty, find_casualties
 from newsmon.transforms.events.dates import reference_date, resolve_date
-from newsmon.transforms.events.descriptors import event_context, event_mode
+from newsmon.transforms.events.descriptors import event_descriptors
 from newsmon.transforms.events.lexicon import Lexicon, Trigger, default_lexicon
 from newsmon.transforms.entities.mention import Mention
 from newsmon.transforms.events.mentions import ACTOR_TYPES, PLACE_TYPES
@@ -206,14 +206,15 @@ def _record(article: dict, sent: Span, sent_index: int, candidate: Candidate, co
     match = candidate.match
     excluded = {p.name.lower() for p in candidate.actors}
     date, date_source = _event_date(match.head, sent, published)
+    mode, context = event_descriptors(sent, candidate.category, lexicon)
     return {
         "id": stable_id("event", article["id"], str(sent_index), candidate.category, match.lemma),
         "article_id": article["id"],
         "story_id": None,
         "type": candidate.category,
         "quad_class": lexicon.quad_class.get(candidate.category),
-        "mode": event_mode(sent, candidate.category, lexicon),
-        "context": event_context(sent, lexicon),
+        "mode": mode,
+        "context": context,
         "trigger": match.text,
         "trigger_start": match.head.idx,
         "actors": [p.name for p in candidate.actors],

@@ -50,6 +50,8 @@ class Lexicon:
     agent_nouns: frozenset[str]
     person_nouns: frozenset[str]
     non_performing_verbs: frozenset[str]
+    # Word counts of the mode and context cues: the runs of words a sentence is looked up by.
+    cue_sizes: frozenset[int]
 
 
 def _fail(origin: str, key: str, problem: str, fix: str) -> ConfigError:
@@ -133,18 +135,21 @@ def parse_lexicon(data: dict, origin: str = DEFAULT_PATH) -> Lexicon:
     def lemmas(key: str) -> frozenset[str]:
         return frozenset(" ".join(words) for words in _words_list(data.get(key), origin, key))
 
+    contexts = _phrase_map(data.get("contexts", {}), origin, "contexts")
+    cues = [phrase for table in (*modes.values(), contexts) for phrases in table.values() for phrase in phrases]
     return Lexicon(
         quad_class=quad,
         verb_triggers=_index(verbs, 0),
         noun_triggers=_index(nouns, -1),
         modes=modes,
-        contexts=_phrase_map(data.get("contexts", {}), origin, "contexts"),
+        contexts=contexts,
         casualties=casualties,
         reporting_verbs=lemmas("reporting_verbs"),
         negating_verbs=lemmas("negating_verbs"),
         agent_nouns=lemmas("agent_nouns"),
         person_nouns=lemmas("person_nouns"),
         non_performing_verbs=lemmas("non_performing_verbs"),
+        cue_sizes=frozenset(len(phrase) for phrase in cues),
     )
 
 
