@@ -66,7 +66,8 @@ def test_story_index_joins_the_story_a_scan_of_all_open_stories_picks():
     """The inverted index only narrows whom to score: on 400 BBC articles every article joins
     the story (or starts a new one) exactly as scoring every open story would. Articles have
     dates over two weeks (so the window filters); half-way the index goes through pickling,
-    as Beam state does, and expires the oldest stories."""
+    as Beam state does, and expires the oldest stories; at 300 it expires all but the stories
+    of the last 40 articles in place, which leaves more free story slots than open stories."""
     articles = [story_features(a) for a in dated_bbc_articles(400, lambda i: f"2024-03-{1 + i % 14:02d}T09:00:00Z")]
     index = StoryIndex(StoryParams())
     index.observe(articles)
@@ -76,6 +77,9 @@ def test_story_index_joins_the_story_a_scan_of_all_open_stories_picks():
             index = pickle.loads(pickle.dumps(index))
             index.expire(before_us=50)
             assert index.stories and all(story.last_event_us >= 50 for story in index.stories.values())
+        if i == 300:
+            index.expire(before_us=260)
+            assert index.stories and all(story.last_event_us >= 260 for story in index.stories.values())
         vector, entities = index.vectors(article)
         scanned = index.best_match(index.stories.values(), vector, entities, article.published_at)
         open_stories = set(index.stories)

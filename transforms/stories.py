@@ -211,7 +211,7 @@ class _Postings:
 # exact score could reach the threshold a candidate whatever either rounds.
 _ROUNDING_MARGIN = 1e-9
 # StoryIndex attributes rebuilt from the stories on unpickling.
-_DERIVED = ("_postings", "_created", "_serial", "_slot", "_story_at", "_free_slots")
+_DERIVED = ("_postings", "_slot", "_story_at")
 
 
 class StoryIndex:
@@ -221,11 +221,12 @@ class StoryIndex:
     An article's score against a story is a weighted sum, over the terms and entities both hold,
     of article weight times story weight (both vectors normalised), so a story sharing nothing
     scores 0. `candidates` adds up the postings of the article's terms and entities per story
-    slot (a story's place in numpy arrays) and keeps the stories whose sum reaches the
-    threshold; `assign` scores those exactly as a scan of every open story would, in creation
-    order (ties to the later story, as the scan), so the result is the scan's while the work per
-    article is a few array operations, not a score per story. The index derives from the
-    stories: it is rebuilt on unpickling, not kept in Beam state."""
+    slot (a story's place in numpy arrays, given in creation order) and keeps the stories whose
+    sum reaches the threshold; `assign` scores those exactly as a scan of every open story would,
+    in creation order (ties to the later story, as the scan), so the result is the scan's while
+    the work per article is a few array operations, not a score per story. The index derives
+    from the stories: it is rebuilt on unpickling, not kept in Beam state, and when expired
+    stories leave more free slots than open ones."""
 
     def __init__(self, params: StoryParams):
         self.params = params
@@ -237,11 +238,8 @@ class StoryIndex:
 
     def _build_postings(self) -> None:
         self._postings = (_Postings(), _Postings())
-        self._created: dict[str, int] = {}
-        self._serial = 0
         self._slot: dict[str, int] = {}
         self._story_at: list[str] = []
-        self._free_slots: list[int] = []
         for story in self.stories.values():
             self._index(story, {}, {})
 
@@ -253,16 +251,9 @@ class StoryIndex:
         self._build_postings()
 
     def _index(self, story: Story, old_centroid: dict[str, float], old_entities: dict[str, float]) -> None:
-        if story.story_id not in self._created:
-            self._created[story.story_id] = self._serial
-            self._serial += 1
-            if self._free_slots:
-                self._story_at[self._free_slots[-1]] = story.story_id
-                self._slot[story.story_id] = self._free_slots.pop()
-            else:
-                self._slot[story.story_id] = len(self._story_at)
-                self._story_at.append(story.story_id)
-        slot = self._slot[story.story_id]
+        slot = self._slot.setdefault(story.story_id, len(self._story_at))
+        if slot == len(self._story_at):
+            self._story_at.append(story.story_id)
         self._postings[0].put(slot, old_centroid, story.centroid, story.centroid_norm)
         self._postings[1].put(slot, old_entities, story.entities, story.entities_norm)
 
@@ -300,8 +291,7 @@ class StoryIndex:
                 if holders:
                     holders.add_to(sums, scale * value)
         floor = self.params.threshold * (1 - _ROUNDING_MARGIN) - _ROUNDING_MARGIN
-        found = [self._story_at[slot] for slot in np.flatnonzero(sums >= floor)]
-        return [self.stories[story_id] for story_id in sorted(found, key=self._created.__getitem__)]
+        return [self.stories[self._story_at[slot]] for slot in np.flatnonzero(sums >= floor)]
 
     def best_match(self, stories: Iterable[Story], text: dict[str, float], entities: dict[str, float],
                    published: str | None) -> Story | None:
@@ -339,10 +329,10 @@ class StoryIndex:
             slot = self._slot.pop(story_id)
             self._postings[0].remove(slot, story.centroid)
             self._postings[1].remove(slot, story.entities)
-            self._free_slots.append(slot)
-            del self._created[story_id]
             for member in story.members:
                 self.story_of.pop(member, None)
+        if len(self._story_at) > 2 * len(self.stories):
+            self._build_postings()
 
 
 def cluster(articles: Iterable[dict], params: StoryParams) -> dict[str, str]:
